@@ -1,0 +1,113 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+	jsonSchemaTransform,
+	serializerCompiler,
+	validatorCompiler,
+	type ZodTypeProvider
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { registerAuth } from './auth/plugin.ts';
+import type { Config } from './config.ts';
+import { registerErrorHandler } from './lib/error-handler.ts';
+import { registerSecurity } from './lib/security.ts';
+import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { attachGateway, type RealtimeServer } from './realtime/gateway.ts';
+import type { LateBoundPublisher } from './realtime/publisher.ts';
+import { SERVICES_KEY, type Services } from './services.ts';
+import { mountWeb } from './web/mount.ts';
+import type { ServerOptions } from 'socket.io';
+
+export interface AppOptions {
+	config: Config;
+	services: Services;
+	/** The publisher the services were built with; bound here to the socket gateway. */
+	publisher: LateBoundPublisher;
+	/** `'build'` = adapter-node output, `'dev'` = Vite with hot reload, `false` = API only (tests). */
+	web: 'build' | 'dev' | false;
+	socketAdapter?: ServerOptions['adapter'];
+	logger?: boolean;
+}
+
+export interface PalabreApp {
+	app: FastifyInstance;
+	io: RealtimeServer;
+}
+
+/** 64 KiB: a long post fits; a flood does not. */
+const BODY_LIMIT = 64 * 1024;
+
+const healthOutput = z.object({
+	status: z.enum(['ok', 'degraded']),
+	database: z.object({ ok: z.boolean(), driver: z.enum(['pglite', 'postgres']), latencyMs: z.number().nullable() })
+});
+
+/**
+ * Builds the whole host, in one explicit order:
+ * infrastructure → security → auth → domain modules → realtime → web → errors.
+ */
+export async function buildApp(options: AppOptions): Promise<PalabreApp> {
+	const { config, services } = options;
+	const app = Fastify({
+		logger: options.logger === false ? false : { level: config.logLevel },
+		bodyLimit: BODY_LIMIT,
+		disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+		// The same services reach SvelteKit in-process; Fastify never calls itself over HTTP.
+		forceCloseConnections: true
+	});
+	app.setValidatorCompiler(validatorCompiler);
+	app.setSerializerCompiler(serializerCompiler);
+	app.decorateRequest('auth', null);
+
+	(globalThis as Record<symbol, unknown>)[SERVICES_KEY] = services;
+
+	await app.register(fastifyCookie);
+	registerSecurity(app, config.publicOrigin);
+	registerErrorHandler(app);
+
+	await app.register(fastifySwagger, {
+		openapi: {
+			openapi: '3.1.0',
+			info: {
+				title: 'Palabre API',
+				version: '1',
+				description:
+					'JSON API of Palabre. Sessions use the same cookie as the web pages (accounts.login sets it). ' +
+					'Errors share one shape: { "error": { "code", "message", "fields"? } }.'
+			}
+		},
+		transform: jsonSchemaTransform
+	});
+
+	await app.register(async (api) => {
+		registerAuth(api, services.sessions, config);
+		const typed = api.withTypeProvider<ZodTypeProvider>();
+
+		typed.get('/api/health', {
+			schema: { operationId: 'system.health', tags: ['system'], response: { 200: healthOutput, 503: healthOutput } },
+			handler: async (_request, reply) => {
+				const database = await services.health.check();
+				return reply.status(database.ok ? 200 : 503).send({ status: database.ok ? 'ok' : 'degraded', database });
+			}
+		});
+
+		api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+		await api.register(accountsRoutes(services), { prefix: '/api/v1' });
+	});
+
+	const gateway = attachGateway(app.server, {
+		publicOrigin: config.publicOrigin,
+		sessions: services.sessions,
+		adapter: options.socketAdapter
+	});
+	options.publisher.bind(gateway.publisher);
+	app.addHook('onClose', async () => {
+		await gateway.io.close();
+	});
+
+	if (options.web) await mountWeb(app, { publicOrigin: config.publicOrigin, dev: options.web === 'dev' });
+
+	return { app, io: gateway.io };
+}

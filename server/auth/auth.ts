@@ -1,0 +1,20 @@
+import type { Locale, Role } from '../../db/schema/values.ts';
+
+/** The caller, as every service method receives it. `null` = anonymous visitor. */
+export interface AuthUser {
+	id: string;
+	email: string;
+	displayName: string;
+	role: Role;
+	locale: Locale;
+}
+
+export interface AuthSession {
+	id: string;
+	expiresAt: Date;
+}
+
+export type Auth = { user: AuthUser; session: AuthSession } | null;
+
+/** Cookie shared by browsers, API clients and the socket handshake. */
+export const SESSION_COOKIE = 'palabre_session';

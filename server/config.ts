@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * Environment, validated once at boot. Every bad variable is reported in one message,
+ * so an operator fixes them all at once instead of one restart per typo.
+ */
+const booleanFromEnv = z
+	.enum(['true', 'false', '1', '0', 'yes', 'no'])
+	.transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	HOST: z.string().min(1).default('localhost'),
+	PUBLIC_ORIGIN: z
+		.url({ protocol: /^https?$/ })
+		.transform((v) => new URL(v).origin)
+		.optional(),
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, 'doit commencer par postgres:// ou postgresql://')
+		.optional(),
+	DATA_DIR: z.string().min(1).default('./data'),
+	REDIS_URL: z
+		.string()
+		.regex(/^rediss?:\/\//, 'doit commencer par redis:// ou rediss://')
+		.optional(),
+	COOKIE_SECURE: booleanFromEnv.optional(),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+});
+
+export interface Config {
+	port: number;
+	host: string;
+	/** Scheme + host (+ port) users type; used for Origin checks, cookies and links. */
+	publicOrigin: string;
+	databaseUrl: string | undefined;
+	dataDir: string;
+	redisUrl: string | undefined;
+	cookieSecure: boolean;
+	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+	constructor(readonly problems: string[]) {
+		super(
+			`Configuration invalide — corrigez ces variables d'environnement (voir .env.example) :\n` +
+				problems.map((p) => `  - ${p}`).join('\n')
+		);
+		this.name = 'ConfigError';
+	}
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	// Empty strings mean "unset" (a common shape of `FOO=` lines in .env files).
+	const cleaned = Object.fromEntries(
+		Object.keys(envSchema.shape).flatMap((key) => {
+			const value = env[key];
+			return value === undefined || value.trim() === '' ? [] : [[key, value.trim()]];
+		})
+	);
+	const parsed = envSchema.safeParse(cleaned);
+	if (!parsed.success) {
+		throw new ConfigError(
+			parsed.error.issues.map((issue) => {
+				const key = String(issue.path[0] ?? '?');
+				return `${key}=${JSON.stringify(cleaned[key] ?? '')} : ${issue.message}`;
+			})
+		);
+	}
+	const e = parsed.data;
+	const publicOrigin = e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`;
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		publicOrigin,
+		databaseUrl: e.DATABASE_URL,
+		dataDir: e.DATA_DIR,
+		redisUrl: e.REDIS_URL,
+		// Secure cookies whenever the public origin is https, unless told otherwise.
+		cookieSecure: e.COOKIE_SECURE ?? publicOrigin.startsWith('https:'),
+		logLevel: e.LOG_LEVEL
+	};
+}

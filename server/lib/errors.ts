@@ -1,0 +1,70 @@
+/**
+ * Typed errors with a stable `code`. Services throw them; one Fastify error handler and one
+ * SvelteKit `handleError` map them to responses. `message` is a message-catalogue key, so
+ * each transport renders it in the reader's language.
+ */
+export type ErrorCode =
+	| 'bad_request'
+	| 'validation_failed'
+	| 'unauthenticated'
+	| 'forbidden'
+	| 'not_found'
+	| 'conflict'
+	| 'rate_limited'
+	| 'payload_too_large'
+	| 'unsupported_media_type'
+	| 'foreign_origin'
+	| 'internal';
+
+export type FieldErrors = Record<string, string>;
+
+export class AppError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: ErrorCode,
+		/** Catalogue key of the user-facing message (see messages/fr.json, `error_*`). */
+		readonly messageKey: string,
+		readonly fields?: FieldErrors
+	) {
+		super(messageKey);
+		this.name = new.target.name;
+	}
+}
+
+/** 400: the input breaks a rule; `fields` maps field names to catalogue keys. */
+export class ValidationError extends AppError {
+	constructor(fields: FieldErrors, messageKey = 'error_validation') {
+		super(400, 'validation_failed', messageKey, fields);
+	}
+}
+
+export class UnauthenticatedError extends AppError {
+	constructor(messageKey = 'error_unauthenticated') {
+		super(401, 'unauthenticated', messageKey);
+	}
+}
+
+export class ForbiddenError extends AppError {
+	constructor(messageKey = 'error_forbidden') {
+		super(403, 'forbidden', messageKey);
+	}
+}
+
+/** Also used for "exists but you may not see it": denied reads look missing. */
+export class NotFoundError extends AppError {
+	constructor(messageKey = 'error_not_found') {
+		super(404, 'not_found', messageKey);
+	}
+}
+
+export class ConflictError extends AppError {
+	constructor(messageKey: string, fields?: FieldErrors) {
+		super(409, 'conflict', messageKey, fields);
+	}
+}
+
+export class RateLimitedError extends AppError {
+	constructor(readonly retryAfterSeconds: number) {
+		super(429, 'rate_limited', 'error_rate_limited');
+	}
+}

@@ -1,0 +1,274 @@
+import type { Database } from '../../../db/client.ts';
+import type { Role } from '../../../db/schema/index.ts';
+import type { Auth } from '../../auth/auth.ts';
+import { decoyPasswordHash, hashPassword, verifyPassword } from '../../auth/password.ts';
+import type { IssuedSession, SessionService } from '../../auth/sessions.ts';
+import {
+	ConflictError,
+	ForbiddenError,
+	NotFoundError,
+	RateLimitedError,
+	UnauthenticatedError,
+	ValidationError
+} from '../../lib/errors.ts';
+import type { RateLimiter, RateRule } from '../../lib/rate-limit.ts';
+import type { RealtimePublisher } from '../../realtime/publisher.ts';
+import { AccountsRepository, type MemberRow } from './accounts.repository.ts';
+import type {
+	ChangePasswordInput,
+	LoginInput,
+	MeOutput,
+	MemberOutput,
+	SignupInput,
+	UpdateProfileInput
+} from './accounts.schema.ts';
+import { emailSchema } from './accounts.schema.ts';
+
+export interface AccountsRateRules {
+	loginPerIp: RateRule;
+	loginPerAccount: RateRule;
+	signupPerIp: RateRule;
+}
+
+export const defaultAccountsRateRules: AccountsRateRules = {
+	loginPerIp: { limit: 30, windowMs: 15 * 60_000 },
+	loginPerAccount: { limit: 8, windowMs: 15 * 60_000 },
+	signupPerIp: { limit: 10, windowMs: 60 * 60_000 }
+};
+
+/** Who is asking, as far as rate limits and the session list care. */
+export interface RequestMeta {
+	ip: string;
+	userAgent: string;
+}
+
+export const memberUrl = (id: string) => `/membres/${id}`;
+
+export function toMember(row: MemberRow): MemberOutput {
+	return {
+		id: row.id,
+		url: memberUrl(row.id),
+		displayName: row.displayName,
+		role: row.role,
+		country: row.country,
+		bio: row.bio,
+		organisation: row.organisation,
+		createdAt: row.createdAt.toISOString()
+	};
+}
+
+export function toMe(row: MemberRow): MeOutput {
+	return { ...toMember(row), email: row.email, locale: row.locale, status: row.status };
+}
+
+function requireUser(auth: Auth): NonNullable<Auth> {
+	if (!auth) throw new UnauthenticatedError();
+	return auth;
+}
+
+export class AccountsService {
+	private repo: AccountsRepository;
+
+	constructor(
+		private db: Database,
+		private sessions: SessionService,
+		private limiter: RateLimiter,
+		private realtime: RealtimePublisher,
+		private rules: AccountsRateRules = defaultAccountsRateRules
+	) {
+		this.repo = new AccountsRepository(db);
+	}
+
+	private async limit(key: string, rule: RateRule) {
+		const decision = await this.limiter.consume(key, rule);
+		if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
+	}
+
+	async signup(input: SignupInput, meta: RequestMeta): Promise<{ me: MeOutput; session: IssuedSession }> {
+		await this.limit(`signup:ip:${meta.ip}`, this.rules.signupPerIp);
+		if (await this.repo.emailExists(input.email)) {
+			// Saying so is the usual trade-off for a sign-up form; the rate limit bounds probing.
+			throw new ConflictError('error_email_taken', { email: 'error_email_taken' });
+		}
+		const passwordHash = await hashPassword(input.password);
+		const { userId, session } = await this.db.transaction(async (tx) => {
+			const organisationId = await this.repo.findOrCreateOrganisation(tx, {
+				name: input.organisationName,
+				type: input.organisationType,
+				country: input.country
+			});
+			const userId = await this.repo.insertUser(tx, {
+				email: input.email,
+				displayName: input.displayName,
+				passwordHash,
+				organisationId,
+				country: input.country,
+				locale: input.locale
+			});
+			const session = await this.sessions.create(userId, meta.userAgent, tx);
+			return { userId, session };
+		}).catch((error: unknown) => {
+			// Two sign-ups racing for one address: the unique index decides.
+			if (String((error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code) === '23505') {
+				throw new ConflictError('error_email_taken', { email: 'error_email_taken' });
+			}
+			throw error;
+		});
+		return { me: toMe((await this.repo.findMember(userId))!), session };
+	}
+
+	async login(input: LoginInput, meta: RequestMeta): Promise<{ me: MeOutput; session: IssuedSession }> {
+		const parsedEmail = emailSchema.safeParse(input.email);
+		const email = parsedEmail.success ? parsedEmail.data : input.email.trim().toLowerCase();
+		await this.limit(`login:ip:${meta.ip}`, this.rules.loginPerIp);
+		await this.limit(`login:account:${email}`, this.rules.loginPerAccount);
+
+		const account = parsedEmail.success ? await this.repo.findCredentialsByEmail(email) : undefined;
+		// Verify against a decoy when there is no account, so timing does not reveal it.
+		const valid = await verifyPassword(account?.passwordHash ?? (await decoyPasswordHash()), input.password);
+		if (!account || !valid) throw new UnauthenticatedError('error_login_failed');
+		// Only someone who knows the password learns that the account is suspended.
+		if (account.status !== 'active') throw new ForbiddenError('error_account_suspended');
+
+		await this.limiter.reset(`login:account:${email}`);
+		const session = await this.sessions.create(account.id, meta.userAgent);
+		return { me: toMe((await this.repo.findMember(account.id))!), session };
+	}
+
+	async logout(auth: Auth): Promise<void> {
+		if (!auth) return;
+		await this.sessions.invalidate(auth.session.id);
+		this.realtime.disconnectSession(auth.session.id);
+	}
+
+	async logoutEverywhere(auth: Auth): Promise<void> {
+		const { user } = requireUser(auth);
+		await this.sessions.invalidateAllForUser(user.id);
+		this.realtime.disconnectUser(user.id);
+	}
+
+	async me(auth: Auth): Promise<MeOutput> {
+		const { user } = requireUser(auth);
+		const row = await this.repo.findMember(user.id);
+		if (!row) throw new UnauthenticatedError();
+		return toMe(row);
+	}
+
+	async member(_auth: Auth, id: string): Promise<MemberOutput> {
+		// Profiles are public within the network (name, organisation, country, bio).
+		const row = await this.repo.findMember(id);
+		if (!row || row.status !== 'active') throw new NotFoundError();
+		return toMember(row);
+	}
+
+	async listSessions(auth: Auth) {
+		const { user, session } = requireUser(auth);
+		const rows = await this.sessions.listForUser(user.id);
+		return rows.map((row) => ({
+			id: row.id,
+			current: row.id === session.id,
+			createdAt: row.createdAt.toISOString(),
+			lastSeenAt: row.lastSeenAt.toISOString(),
+			userAgent: row.userAgent
+		}));
+	}
+
+	async updateProfile(auth: Auth, input: UpdateProfileInput): Promise<MeOutput> {
+		const { user } = requireUser(auth);
+		await this.db.transaction(async (tx) => {
+			const current = (await this.repo.findMember(user.id, tx))!;
+			const changes: Parameters<AccountsRepository['updateUser']>[2] = {};
+			if (input.displayName !== undefined) changes.displayName = input.displayName;
+			if (input.bio !== undefined) changes.bio = input.bio;
+			if (input.country !== undefined) changes.country = input.country;
+			if (input.locale !== undefined) changes.locale = input.locale;
+			if (input.organisationName !== undefined || input.organisationType !== undefined) {
+				changes.organisationId = await this.repo.findOrCreateOrganisation(tx, {
+					name: input.organisationName ?? current.organisation.name,
+					type: input.organisationType ?? current.organisation.type,
+					country: input.country ?? current.organisation.country
+				});
+			}
+			await this.repo.updateUser(tx, user.id, changes);
+		});
+		return this.me(auth);
+	}
+
+	/** Ends every other session and issues a fresh one for this device. */
+	async changePassword(auth: Auth, input: ChangePasswordInput, meta: RequestMeta): Promise<IssuedSession> {
+		const { user } = requireUser(auth);
+		await this.limit(`password:account:${user.id}`, this.rules.loginPerAccount);
+		const currentHash = await this.repo.findPasswordHash(user.id);
+		if (!currentHash || !(await verifyPassword(currentHash, input.currentPassword))) {
+			throw new ValidationError({ currentPassword: 'error_current_password' });
+		}
+		if (input.newPassword === input.currentPassword) {
+			throw new ValidationError({ newPassword: 'error_password_same' });
+		}
+		const passwordHash = await hashPassword(input.newPassword);
+		const session = await this.db.transaction(async (tx) => {
+			await this.repo.updateUser(tx, user.id, { passwordHash });
+			await this.sessions.invalidateAllForUser(user.id, {}, tx);
+			await this.repo.audit(tx, { actorId: user.id, action: 'account.password_changed', targetUserId: user.id });
+			return this.sessions.create(user.id, meta.userAgent, tx);
+		});
+		this.realtime.disconnectUser(user.id);
+		return session;
+	}
+
+	/* Administration */
+
+	private requireAdmin(auth: Auth) {
+		const caller = requireUser(auth);
+		if (caller.user.role !== 'admin') throw new ForbiddenError();
+		return caller;
+	}
+
+	async listMembers(auth: Auth, filter: { q?: string | undefined; after?: string | undefined }) {
+		this.requireAdmin(auth);
+		const rows = await this.repo.listMembers(filter);
+		return { items: rows.map(toMe), next: rows.length === 50 ? rows.at(-1)!.email : null };
+	}
+
+	/** A privilege change ends the target's sessions: their next request starts a new one. */
+	async setRole(auth: Auth, userId: string, role: Role): Promise<MeOutput> {
+		const { user: admin } = this.requireAdmin(auth);
+		if (userId === admin.id) throw new ConflictError('error_own_role');
+		const target = await this.repo.findMember(userId);
+		if (!target) throw new NotFoundError();
+		if (target.role !== role) {
+			await this.db.transaction(async (tx) => {
+				await this.repo.updateUser(tx, userId, { role });
+				await this.sessions.invalidateAllForUser(userId, {}, tx);
+				await this.repo.audit(tx, {
+					actorId: admin.id,
+					action: 'account.role_changed',
+					targetUserId: userId,
+					details: { from: target.role, to: role }
+				});
+			});
+			this.realtime.disconnectUser(userId);
+		}
+		return toMe((await this.repo.findMember(userId))!);
+	}
+
+	async setStatus(auth: Auth, userId: string, status: 'active' | 'suspended'): Promise<MeOutput> {
+		const { user: admin } = this.requireAdmin(auth);
+		if (userId === admin.id) throw new ConflictError('error_own_status');
+		const target = await this.repo.findMember(userId);
+		if (!target) throw new NotFoundError();
+		if (target.status !== status) {
+			await this.db.transaction(async (tx) => {
+				await this.repo.updateUser(tx, userId, { status });
+				await this.sessions.invalidateAllForUser(userId, {}, tx);
+				await this.repo.audit(tx, {
+					actorId: admin.id,
+					action: status === 'suspended' ? 'account.suspended' : 'account.reinstated',
+					targetUserId: userId
+				});
+			});
+			this.realtime.disconnectUser(userId);
+		}
+		return toMe((await this.repo.findMember(userId))!);
+	}
+}

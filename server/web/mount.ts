@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { compressResponse } from './compress.ts';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+
+const buildHandler = fileURLToPath(new URL('../../build/handler.js', import.meta.url));
+
+/**
+ * Every path Fastify's own routes don't claim goes to SvelteKit. Registered in its own
+ * encapsulated plugin without content-type parsers, so form bodies reach SvelteKit intact.
+ */
+export async function mountWeb(app: FastifyInstance, options: { publicOrigin: string; dev: boolean }) {
+	let handler: NodeHandler;
+	let closeDev: (() => Promise<void>) | undefined;
+
+	if (options.dev) {
+		const { createServer } = await import('vite');
+		const vite = await createServer({
+			server: { middlewareMode: true, hmr: { server: app.server } },
+			appType: 'custom'
+		});
+		handler = vite.middlewares as unknown as NodeHandler;
+		closeDev = () => vite.close();
+	} else {
+		if (!existsSync(buildHandler)) {
+			throw new Error('Interface web non construite : lancez `npm run build` (web build missing: run `npm run build`).');
+		}
+		// adapter-node reads ORIGIN when its handler loads: SvelteKit's own URL and CSRF check.
+		process.env.ORIGIN = options.publicOrigin;
+		handler = ((await import(/* @vite-ignore */ buildHandler)) as { handler: NodeHandler }).handler;
+	}
+
+	await app.register(async (web) => {
+		web.removeAllContentTypeParsers();
+		web.addContentTypeParser('*', (_request, _payload, done) => done(null));
+		web.all('/*', (request, reply) => {
+			reply.hijack();
+			if (!request.url.startsWith('/_app/immutable/')) compressResponse(request.raw, reply.raw);
+			handler(request.raw, reply.raw, () => {
+				reply.raw.statusCode = 404;
+				reply.raw.end('Not found');
+			});
+		});
+	});
+
+	if (closeDev) app.addHook('onClose', closeDev);
+}
