@@ -52,7 +52,6 @@ export async function buildApp(options: AppOptions): Promise<PalabreApp> {
 	const app = Fastify({
 		logger: options.logger === false ? false : { level: config.logLevel },
 		bodyLimit: BODY_LIMIT,
-		disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
 		// The same services reach SvelteKit in-process; Fastify never calls itself over HTTP.
 		forceCloseConnections: true
 	});

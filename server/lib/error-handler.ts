@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Locale } from '../../db/schema/values.ts';
-import { AppError, RateLimitedError, type ErrorCode, type FieldErrors } from './errors.ts';
+import { isAppError, isRateLimited, type ErrorCode, type FieldErrors } from './errors.ts';
 import { translate } from './i18n.ts';
 import { LOCALE_COOKIE, negotiateLocale } from './locale.ts';
 
@@ -64,8 +64,8 @@ const fastifyCodes: Record<string, [number, ErrorCode, string]> = {
 export function registerErrorHandler(app: FastifyInstance) {
 	app.setErrorHandler((error: FastifyError, request, reply) => {
 		const locale = requestLocale(request);
-		if (error instanceof AppError) {
-			if (error instanceof RateLimitedError) reply.header('Retry-After', String(error.retryAfterSeconds));
+		if (isAppError(error)) {
+			if (isRateLimited(error)) reply.header('Retry-After', String(error.retryAfterSeconds));
 			return send(reply, locale, error.status, error.code, error.messageKey, error.fields);
 		}
 		if (hasZodFastifySchemaValidationErrors(error)) {

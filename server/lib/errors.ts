@@ -18,7 +18,23 @@ export type ErrorCode =
 
 export type FieldErrors = Record<string, string>;
 
+/**
+ * Marks our errors across module graphs: SvelteKit bundles its own copy of this file, so
+ * `instanceof` fails for errors thrown by the host's services. Check with `isAppError`.
+ */
+const APP_ERROR = Symbol.for('palabre.AppError');
+
+export function isAppError(error: unknown): error is AppError {
+	return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[APP_ERROR] === true;
+}
+
+export function isRateLimited(error: unknown): error is RateLimitedError {
+	return isAppError(error) && error.code === 'rate_limited';
+}
+
 export class AppError extends Error {
+	readonly [APP_ERROR] = true;
+
 	constructor(
 		readonly status: number,
 		readonly code: ErrorCode,

@@ -2,7 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import type { Locale } from '$db/schema/values';
 import { SESSION_COOKIE } from '$server/auth/auth';
-import { AppError } from '$server/lib/errors';
+import { sessionCookieOptions } from '$server/auth/plugin';
+import { clearSessionCookie } from '$lib/server/session-cookie';
+import { isAppError } from '$server/lib/errors';
 import { translate } from '$server/lib/i18n';
 import { LOCALE_COOKIE, negotiateLocale } from '$server/lib/locale';
 import type { Services } from '$server/services';
@@ -26,10 +28,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 	const token = event.cookies.get(SESSION_COOKIE);
 	const validated = token ? await services.sessions.validate(token) : null;
-	const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: services.config.cookieSecure } as const;
-	if (token && !validated) event.cookies.delete(SESSION_COOKIE, cookieOptions);
+	if (token && !validated) clearSessionCookie(event.cookies, services.config.cookieSecure);
 	if (token && validated?.refreshedCookieExpiry) {
-		event.cookies.set(SESSION_COOKIE, token, { ...cookieOptions, expires: validated.refreshedCookieExpiry });
+		event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(services.config, validated.refreshedCookieExpiry));
 	}
 	event.locals.auth = validated?.auth ?? null;
 
@@ -51,7 +52,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const locale = event.locals.locale ?? 'fr';
-	if (error instanceof AppError) return { message: translate(error.messageKey, locale), code: error.code };
+	if (isAppError(error)) return { message: translate(error.messageKey, locale), code: error.code };
 	if (status === 404) return { message: translate('error_not_found', locale), code: 'not_found' };
 	console.error(error);
 	return { message: translate('error_internal', locale), code: 'internal' };

@@ -1,0 +1,49 @@
+import type { OrganisationType, Role } from '$db/schema/values';
+import { m } from '$lib/paraglide/messages';
+
+/** Catalogue labels of enumerated values, spelled out so unused ones are tree-shaken. */
+export const organisationTypeLabel: Record<OrganisationType, () => string> = {
+	mutuelle: m.org_type_mutuelle,
+	federation_mutuelles: m.org_type_federation_mutuelles,
+	organisation_base: m.org_type_organisation_base,
+	partenaire_social: m.org_type_partenaire_social,
+	ong: m.org_type_ong,
+	cooperative: m.org_type_cooperative,
+	association: m.org_type_association,
+	gouvernement: m.org_type_gouvernement,
+	collectivite_locale: m.org_type_collectivite_locale,
+	recherche_formation: m.org_type_recherche_formation,
+	consultant: m.org_type_consultant,
+	organisation_internationale: m.org_type_organisation_internationale,
+	cooperation_bilaterale: m.org_type_cooperation_bilaterale,
+	fondation: m.org_type_fondation,
+	bailleur: m.org_type_bailleur,
+	autre: m.org_type_autre
+};
+
+export const roleLabel: Record<Role, () => string> = {
+	member: m.role_member,
+	moderator: m.role_moderator,
+	admin: m.role_admin
+};
+
+export const statusLabel: Record<'active' | 'suspended', () => string> = {
+	active: m.status_active,
+	suspended: m.status_suspended
+};
+
+/** Country names come from the platform's Intl data, in the reader's language. */
+export function countryName(code: string, locale: string): string {
+	try {
+		return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
+	} catch {
+		return code;
+	}
+}
+
+export function formatDate(iso: string, locale: string, withTime = false): string {
+	return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', {
+		dateStyle: 'long',
+		...(withTime ? { timeStyle: 'short' } : {})
+	}).format(new Date(iso));
+}
