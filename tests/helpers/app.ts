@@ -1,0 +1,60 @@
+import type { AddressInfo } from 'node:net';
+import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
+import { buildApp, type PalabreApp } from '../../server/app.ts';
+import { loadConfig, type Config } from '../../server/config.ts';
+import { MemoryRateLimitStore, RateLimiter } from '../../server/lib/rate-limit.ts';
+import type { AccountsRateRules } from '../../server/modules/accounts/accounts.service.ts';
+import { LateBoundPublisher } from '../../server/realtime/publisher.ts';
+import { buildServices, type Services } from '../../server/services.ts';
+
+/** The origin tests send: what a browser on the real site would send. */
+export const TEST_ORIGIN = 'http://palabre.test';
+
+export interface TestApp extends PalabreApp {
+	services: Services;
+	database: DatabaseHandle;
+	config: Config;
+	/** Listens on a free loopback port (for sockets); returns its base URL. */
+	listen(): Promise<string>;
+	close(): Promise<void>;
+}
+
+/**
+ * A whole Palabre host on a real database: PostgreSQL when DATABASE_URL is set (CI), else
+ * a fresh in-memory PGlite. API and sockets only; the browser tests run the built web app.
+ */
+export async function createTestApp(options: { rateRules?: Partial<AccountsRateRules> } = {}): Promise<TestApp> {
+	const config: Config = {
+		...loadConfig({ DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: 'silent' }),
+		publicOrigin: TEST_ORIGIN,
+		cookieSecure: false
+	};
+	const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: null, max: 4 });
+	const store = new MemoryRateLimitStore();
+	const publisher = new LateBoundPublisher();
+	const services = buildServices({
+		config,
+		db: database.db,
+		driver: database.driver,
+		ping: database.ping,
+		limiter: new RateLimiter(store),
+		realtime: publisher,
+		rateRules: options.rateRules
+	});
+	const built = await buildApp({ config, services, publisher, web: false, logger: false });
+	return {
+		...built,
+		services,
+		database,
+		config,
+		async listen() {
+			await built.app.listen({ port: 0, host: '127.0.0.1' });
+			return `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`;
+		},
+		async close() {
+			await built.app.close();
+			store.close();
+			await database.close();
+		}
+	};
+}
