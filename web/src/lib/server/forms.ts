@@ -71,14 +71,4 @@ export async function runForm<S extends z.ZodType, R>(
 	}
 }
 
-/** `?next=` must stay on this site: a relative path, never `//host` or `/\host`. */
-export function safeNext(next: string | null | undefined, fallback = '/'): string {
-	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-	try {
-		const url = new URL(next, 'http://palabre.invalid');
-		if (url.origin !== 'http://palabre.invalid') return fallback;
-		return url.pathname + url.search + url.hash;
-	} catch {
-		return fallback;
-	}
-}
+export { safeNext } from './next';
