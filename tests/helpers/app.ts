@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createClient, type RedisClientType } from 'redis';
+import type { ServerOptions } from 'socket.io';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { buildApp, type PalabreApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
-import { MemoryRateLimitStore, RateLimiter } from '../../server/lib/rate-limit.ts';
+import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from '../../server/lib/rate-limit.ts';
 import type { AccountsRateRules } from '../../server/modules/accounts/accounts.service.ts';
 import { LateBoundPublisher } from '../../server/realtime/publisher.ts';
 import { buildServices, type Services } from '../../server/services.ts';
@@ -23,14 +26,28 @@ export interface TestApp extends PalabreApp {
  * A whole Palabre host on a real database: PostgreSQL when DATABASE_URL is set (CI), else
  * a fresh in-memory PGlite. API and sockets only; the browser tests run the built web app.
  */
-export async function createTestApp(options: { rateRules?: Partial<AccountsRateRules> } = {}): Promise<TestApp> {
+export async function createTestApp(
+	options: {
+		rateRules?: Partial<AccountsRateRules>;
+		/** Share rate limits and socket rooms through Redis under this key prefix. */
+		redis?: { url: string; prefix: string };
+	} = {}
+): Promise<TestApp> {
 	const config: Config = {
 		...loadConfig({ DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: 'silent' }),
 		publicOrigin: TEST_ORIGIN,
 		cookieSecure: false
 	};
 	const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: null, max: 4 });
-	const store = new MemoryRateLimitStore();
+	const memoryStore = new MemoryRateLimitStore();
+	let redis: RedisClientType | undefined;
+	let socketAdapter: ServerOptions['adapter'];
+	if (options.redis) {
+		redis = createClient({ url: options.redis.url });
+		await redis.connect();
+		socketAdapter = createAdapter(redis, { streamName: `${options.redis.prefix}:socket.io` });
+	}
+	const store = redis && options.redis ? new RedisRateLimitStore(redis, `${options.redis.prefix}:rl:`) : memoryStore;
 	const publisher = new LateBoundPublisher();
 	const services = buildServices({
 		config,
@@ -41,7 +58,7 @@ export async function createTestApp(options: { rateRules?: Partial<AccountsRateR
 		realtime: publisher,
 		rateRules: options.rateRules
 	});
-	const built = await buildApp({ config, services, publisher, web: false, logger: false });
+	const built = await buildApp({ config, services, publisher, web: false, logger: false, socketAdapter });
 	return {
 		...built,
 		services,
@@ -53,7 +70,8 @@ export async function createTestApp(options: { rateRules?: Partial<AccountsRateR
 		},
 		async close() {
 			await built.app.close();
-			store.close();
+			memoryStore.close();
+			await redis?.quit();
 			await database.close();
 		}
 	};
