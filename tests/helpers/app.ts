@@ -41,7 +41,7 @@ export async function createTestApp(
 	const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: null, max: 4 });
 	const memoryStore = new MemoryRateLimitStore();
 	let redis: RedisClientType | undefined;
-	let socketAdapter: ServerOptions['adapter'];
+	let socketAdapter: ServerOptions['adapter'] | undefined;
 	if (options.redis) {
 		redis = createClient({ url: options.redis.url });
 		await redis.connect();

@@ -41,9 +41,6 @@ export function countryName(code: string, locale: string): string {
 	}
 }
 
-export function formatDate(iso: string, locale: string, withTime = false): string {
-	return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', {
-		dateStyle: 'long',
-		...(withTime ? { timeStyle: 'short' } : {})
-	}).format(new Date(iso));
+export function formatDate(iso: string, locale: string): string {
+	return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long' }).format(new Date(iso));
 }
