@@ -231,41 +231,41 @@ export class AccountsService {
 	}
 
 	/** A privilege change ends the target's sessions: their next request starts a new one. */
-	async setRole(auth: Auth, userId: string, role: Role): Promise<MeOutput> {
-		const { user: admin } = this.requireAdmin(auth);
-		if (userId === admin.id) throw new ConflictError('error_own_role');
-		const target = await this.repo.findMember(userId);
-		if (!target) throw new NotFoundError();
-		if (target.role !== role) {
-			await this.db.transaction(async (tx) => {
-				await this.repo.updateUser(tx, userId, { role });
-				await this.sessions.invalidateAllForUser(userId, {}, tx);
-				await this.repo.audit(tx, {
-					actorId: admin.id,
-					action: 'account.role_changed',
-					targetUserId: userId,
-					details: { from: target.role, to: role }
-				});
-			});
-			this.realtime.disconnectUser(userId);
-		}
-		return toMe((await this.repo.findMember(userId))!);
+	setRole(auth: Auth, userId: string, role: Role): Promise<MeOutput> {
+		return this.changeAccount(auth, userId, 'error_own_role', (target) =>
+			target.role === role ? null : { changes: { role }, action: 'account.role_changed', details: { from: target.role, to: role } }
+		);
 	}
 
-	async setStatus(auth: Auth, userId: string, status: 'active' | 'suspended'): Promise<MeOutput> {
+	setStatus(auth: Auth, userId: string, status: 'active' | 'suspended'): Promise<MeOutput> {
+		return this.changeAccount(auth, userId, 'error_own_status', (target) =>
+			target.status === status
+				? null
+				: { changes: { status }, action: status === 'suspended' ? 'account.suspended' : 'account.reinstated', details: {} }
+		);
+	}
+
+	/**
+	 * The one path of an admin's change to someone's account: admin only, never on oneself,
+	 * applied with its audit row in one transaction, then the target's sessions and sockets end.
+	 * `plan` returns null when there is nothing to change.
+	 */
+	private async changeAccount(
+		auth: Auth,
+		userId: string,
+		selfErrorKey: string,
+		plan: (target: MemberRow) => { changes: Partial<Pick<MemberRow, 'role' | 'status'>>; action: string; details: object } | null
+	): Promise<MeOutput> {
 		const { user: admin } = this.requireAdmin(auth);
-		if (userId === admin.id) throw new ConflictError('error_own_status');
+		if (userId === admin.id) throw new ConflictError(selfErrorKey);
 		const target = await this.repo.findMember(userId);
 		if (!target) throw new NotFoundError();
-		if (target.status !== status) {
+		const change = plan(target);
+		if (change) {
 			await this.db.transaction(async (tx) => {
-				await this.repo.updateUser(tx, userId, { status });
+				await this.repo.updateUser(tx, userId, change.changes);
 				await this.sessions.invalidateAllForUser(userId, {}, tx);
-				await this.repo.audit(tx, {
-					actorId: admin.id,
-					action: status === 'suspended' ? 'account.suspended' : 'account.reinstated',
-					targetUserId: userId
-				});
+				await this.repo.audit(tx, { actorId: admin.id, action: change.action, targetUserId: userId, details: change.details });
 			});
 			this.realtime.disconnectUser(userId);
 		}

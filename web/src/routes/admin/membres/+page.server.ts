@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { listUsersQuery, setRoleInput, setStatusInput, userIdParams } from '$server/modules/accounts/accounts.schema';
 import { runForm } from '$lib/server/forms';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.auth) redirect(303, `/connexion?next=${encodeURIComponent(url.pathname + url.search)}`);
@@ -15,34 +15,29 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	return { ...page, q: filter.q ?? '', selfId: locals.auth.user.id };
 };
 
-/** Both actions read the target from the form; the service re-checks the caller is admin. */
-const withTarget = (v: Record<string, string>, key: 'role' | 'status') => ({ [key]: v[key] ?? '' });
+/**
+ * Both actions name their target in a hidden `userId` field. The service re-checks that the
+ * caller is an admin: the page guard above is a convenience, not the gate.
+ */
+function accountAction(key: 'role' | 'status') {
+	return async (event: RequestEvent) => {
+		const data = await event.request.clone().formData();
+		const target = userIdParams.safeParse({ id: data.get('userId') });
+		if (!target.success) error(404);
+		const { accounts } = event.locals.services;
+		const auth = event.locals.auth;
+		const options = { pick: (v: Record<string, string>) => ({ [key]: v[key] ?? '' }), form: target.data.id };
+		const result =
+			key === 'role'
+				? await runForm(event, setRoleInput, (input) => accounts.setRole(auth, target.data.id, input.role), options)
+				: await runForm(event, setStatusInput, (input) => accounts.setStatus(auth, target.data.id, input.status), options);
+		if (!('ok' in result)) return result;
+		const { displayName: name, role, status } = result.result;
+		return { changed: key === 'role' ? { name, role } : { name, status } };
+	};
+}
 
 export const actions: Actions = {
-	role: async (event) => {
-		const data = await event.request.clone().formData();
-		const target = userIdParams.safeParse({ id: data.get('userId') });
-		if (!target.success) error(404);
-		const result = await runForm(
-			event,
-			setRoleInput,
-			(input) => event.locals.services.accounts.setRole(event.locals.auth, target.data.id, input.role),
-			{ pick: (v) => withTarget(v, 'role'), form: target.data.id }
-		);
-		if (!('ok' in result)) return result;
-		return { changed: { name: result.result.displayName, role: result.result.role } };
-	},
-	status: async (event) => {
-		const data = await event.request.clone().formData();
-		const target = userIdParams.safeParse({ id: data.get('userId') });
-		if (!target.success) error(404);
-		const result = await runForm(
-			event,
-			setStatusInput,
-			(input) => event.locals.services.accounts.setStatus(event.locals.auth, target.data.id, input.status),
-			{ pick: (v) => withTarget(v, 'status'), form: target.data.id }
-		);
-		if (!('ok' in result)) return result;
-		return { changed: { name: result.result.displayName, status: result.result.status } };
-	}
+	role: accountAction('role'),
+	status: accountAction('status')
 };
