@@ -52,6 +52,9 @@ export async function buildApp(options: AppOptions): Promise<PalabreApp> {
 	const app = Fastify({
 		logger: options.logger === false ? false : { level: config.logLevel },
 		bodyLimit: BODY_LIMIT,
+		// A hop count becomes the function form Fastify's types accept.
+		trustProxy:
+			typeof config.trustProxy === 'number' ? (_address: string, hop: number) => hop < (config.trustProxy as number) : config.trustProxy,
 		// The same services reach SvelteKit in-process; Fastify never calls itself over HTTP.
 		forceCloseConnections: true
 	});

@@ -25,6 +25,11 @@ const envSchema = z.object({
 		.regex(/^rediss?:\/\//, 'doit commencer par redis:// ou rediss://')
 		.optional(),
 	COOKIE_SECURE: booleanFromEnv.optional(),
+	TRUST_PROXY: z
+		.string()
+		.regex(/^(true|false|\d{1,2})$/, 'true, false, ou un nombre de proxys (hops)')
+		.transform((v) => (v === 'true' ? true : v === 'false' ? false : Number(v)))
+		.optional(),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 });
 
@@ -37,6 +42,8 @@ export interface Config {
 	dataDir: string;
 	redisUrl: string | undefined;
 	cookieSecure: boolean;
+	/** Behind a reverse proxy: trust X-Forwarded-For (true, or that many hops) for client IPs. */
+	trustProxy: boolean | number;
 	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -78,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		redisUrl: e.REDIS_URL,
 		// Secure cookies whenever the public origin is https, unless told otherwise.
 		cookieSecure: e.COOKIE_SECURE ?? publicOrigin.startsWith('https:'),
+		trustProxy: e.TRUST_PROXY ?? false,
 		logLevel: e.LOG_LEVEL
 	};
 }

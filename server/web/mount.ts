@@ -6,6 +6,8 @@ import { compressResponse } from './compress.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
+const CLIENT_IP_HEADER = 'x-palabre-client-ip';
+
 const buildHandler = fileURLToPath(new URL('../../build/handler.js', import.meta.url));
 
 /**
@@ -28,8 +30,11 @@ export async function mountWeb(app: FastifyInstance, options: { publicOrigin: st
 		if (!existsSync(buildHandler)) {
 			throw new Error('Interface web non construite : lancez `npm run build` (web build missing: run `npm run build`).');
 		}
-		// adapter-node reads ORIGIN when its handler loads: SvelteKit's own URL and CSRF check.
+		// adapter-node reads these when its handler loads. ORIGIN: SvelteKit's own URL and CSRF
+		// check. ADDRESS_HEADER: getClientAddress() returns the IP Fastify computed (with its
+		// proxy trust), so form actions and the API rate-limit the same client under one key.
 		process.env.ORIGIN = options.publicOrigin;
+		process.env.ADDRESS_HEADER = CLIENT_IP_HEADER;
 		handler = ((await import(/* @vite-ignore */ buildHandler)) as { handler: NodeHandler }).handler;
 	}
 
@@ -38,6 +43,8 @@ export async function mountWeb(app: FastifyInstance, options: { publicOrigin: st
 		web.addContentTypeParser('*', (_request, _payload, done) => done(null));
 		web.all('/*', (request, reply) => {
 			reply.hijack();
+			// Overwrites whatever a client sent under this name.
+			request.raw.headers[CLIENT_IP_HEADER] = request.ip;
 			if (!request.url.startsWith('/_app/immutable/')) compressResponse(request.raw, reply.raw);
 			handler(request.raw, reply.raw, () => {
 				reply.raw.statusCode = 404;

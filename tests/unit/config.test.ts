@@ -11,6 +11,7 @@ describe('configuration', () => {
 			dataDir: './data',
 			redisUrl: undefined,
 			cookieSecure: false,
+			trustProxy: false,
 			logLevel: 'info'
 		});
 	});
@@ -30,17 +31,23 @@ describe('configuration', () => {
 				DATABASE_URL: 'mysql://db',
 				REDIS_URL: 'localhost:6379',
 				COOKIE_SECURE: 'peut-être',
-				LOG_LEVEL: 'bavard'
+				LOG_LEVEL: 'bavard',
+				TRUST_PROXY: 'oui'
 			});
 		} catch (e) {
 			error = e;
 		}
 		expect(error).toBeInstanceOf(ConfigError);
 		const message = (error as ConfigError).message;
-		for (const key of ['PORT', 'PUBLIC_ORIGIN', 'DATABASE_URL', 'REDIS_URL', 'COOKIE_SECURE', 'LOG_LEVEL']) {
+		for (const key of ['PORT', 'PUBLIC_ORIGIN', 'DATABASE_URL', 'REDIS_URL', 'COOKIE_SECURE', 'LOG_LEVEL', 'TRUST_PROXY']) {
 			expect(message).toContain(`${key}=`);
 		}
-		expect((error as ConfigError).problems).toHaveLength(6);
+		expect((error as ConfigError).problems).toHaveLength(7);
+	});
+
+	it('reads proxy trust as a flag or a hop count', () => {
+		expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+		expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
 	});
 
 	it('treats empty values as unset', () => {
