@@ -94,7 +94,8 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 		const { drizzle } = await import('drizzle-orm/postgres-js');
 		const { migrate } = await import('drizzle-orm/postgres-js/migrator');
 		const sql = postgres(options.databaseUrl, {
-			max: options.max ?? 10,
+			// At least two: one connection holds the migration lock while another migrates.
+			max: Math.max(2, options.max ?? 10),
 			onnotice: () => {},
 			connection: { application_name: 'palabre' }
 		});

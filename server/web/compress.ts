@@ -41,6 +41,8 @@ export function compressResponse(req: IncomingMessage, res: ServerResponse): voi
 					: createGzip({ level: 6 });
 			zip.on('data', (chunk: Buffer) => write(chunk));
 			zip.on('end', () => end());
+			// Writers that wait for 'drain' (SvelteKit does past zlib's 16 KB buffer) must hear it.
+			zip.on('drain', () => res.emit('drain'));
 			res.write = ((chunk: unknown, ...rest: unknown[]) => {
 				const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
 				const enc = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined;

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RunningServer {
+	/** `http://127.0.0.1:<port>`: the public origin the app was started with. */
+	origin: string;
+	stop(): Promise<void>;
+}
+
+/** A port nobody listens on right now (the OS picks it; released before the app binds it). */
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * Starts the built app as production runs it (`node --import tsx server/main.ts`) on a
+ * free loopback port: a fresh PGlite folder (seeded by the app itself), or the
+ * PostgreSQL database of DATABASE_URL, seeded here first since the app never seeds a
+ * real server. Resolves once /api/health answers 200.
+ */
+export async function startServer(options: { timeoutMs?: number } = {}): Promise<RunningServer> {
+	if (!existsSync(join(root, 'build', 'handler.js'))) {
+		throw new Error('build/handler.js is missing: run `npm run build` before the browser tests.');
+	}
+	const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+	if (databaseUrl) await seedPostgres(databaseUrl);
+
+	const port = await freePort();
+	const origin = `http://127.0.0.1:${port}`;
+	const dataDir = mkdtempSync(join(tmpdir(), 'palabre-browser-'));
+	const env: NodeJS.ProcessEnv = { ...process.env };
+	for (const key of ['DATABASE_URL', 'REDIS_URL', 'COOKIE_SECURE', 'ORIGIN']) delete env[key];
+	Object.assign(env, {
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		PUBLIC_ORIGIN: origin,
+		DATA_DIR: dataDir,
+		LOG_LEVEL: 'warn',
+		...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
+	});
+
+	const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+		cwd: root,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	const keep = (chunk: Buffer) => {
+		output = (output + chunk.toString()).slice(-8000);
+	};
+	child.stdout.on('data', keep);
+	child.stderr.on('data', keep);
+	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	let running = true;
+	void exited.then(() => (running = false));
+
+	const stop = async () => {
+		if (running) {
+			child.kill('SIGTERM');
+			const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+			await exited;
+			clearTimeout(killer);
+		}
+		rmSync(dataDir, { recursive: true, force: true });
+	};
+
+	const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+	try {
+		for (;;) {
+			if (!running) throw new Error(`the app exited with code ${await exited}`);
+			if (Date.now() > deadline) throw new Error(`no 200 from ${origin}/api/health within the time allowed`);
+			const healthy = await fetch(`${origin}/api/health`, { signal: AbortSignal.timeout(2000) })
+				.then((r) => r.status === 200)
+				.catch(() => false);
+			if (healthy) return { origin, stop };
+			await new Promise((r) => setTimeout(r, 150));
+		}
+	} catch (error) {
+		await stop();
+		throw new Error(`Palabre did not start: ${(error as Error).message}\n--- app output ---\n${output}`);
+	}
+}
+
+async function seedPostgres(databaseUrl: string): Promise<void> {
+	const { openDatabase } = await import('../../db/client.ts');
+	const { seedDemo } = await import('../../db/seed/demo.ts');
+	// Two connections at least: openDatabase holds one for its migration lock while migrating on another.
+	const database = await openDatabase({ databaseUrl, max: 2 });
+	try {
+		await seedDemo(database.db);
+	} finally {
+		await database.close();
+	}
+}
