@@ -38,7 +38,14 @@ const port = await new Promise<number>((resolve) => {
 });
 const origin = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'palabre-bench-'));
-const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_ORIGIN: origin, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+const env: NodeJS.ProcessEnv = {
+	...process.env,
+	PORT: String(port),
+	HOST: '127.0.0.1',
+	PUBLIC_ORIGIN: origin,
+	DATA_DIR: dataDir,
+	LOG_LEVEL: 'warn'
+};
 delete env.DATABASE_URL;
 delete env.REDIS_URL;
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });

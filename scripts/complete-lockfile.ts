@@ -26,7 +26,11 @@ function platformOf(name: string) {
 	const parts = name.split('/').pop()!.split('-');
 	const os = parts.find((p) => OS.includes(p));
 	const cpu = parts.find((p) => CPU.includes(p)) ?? (parts.includes('eabi') || parts.includes('gnueabihf') ? 'arm' : undefined);
-	const libc = parts.some((p) => p.startsWith('musl')) ? 'musl' : os === 'linux' && parts.some((p) => p.startsWith('gnu')) ? 'glibc' : undefined;
+	const libc = parts.some((p) => p.startsWith('musl'))
+		? 'musl'
+		: os === 'linux' && parts.some((p) => p.startsWith('gnu'))
+			? 'glibc'
+			: undefined;
 	return { os, cpu, libc };
 }
 
@@ -49,6 +53,8 @@ for (const [location, entry] of Object.entries(lock.packages)) {
 		added++;
 	}
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+	Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)))
+);
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`lockfile: ${added} platform-specific optional entr${added === 1 ? 'y' : 'ies'} added.`);

@@ -1,12 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import {
-	jsonSchemaTransform,
-	serializerCompiler,
-	validatorCompiler,
-	type ZodTypeProvider
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { registerAuth } from './auth/plugin.ts';
 import type { Config } from './config.ts';
@@ -54,7 +49,9 @@ export async function buildApp(options: AppOptions): Promise<PalabreApp> {
 		bodyLimit: BODY_LIMIT,
 		// A hop count becomes the function form Fastify's types accept.
 		trustProxy:
-			typeof config.trustProxy === 'number' ? (_address: string, hop: number) => hop < (config.trustProxy as number) : config.trustProxy,
+			typeof config.trustProxy === 'number'
+				? (_address: string, hop: number) => hop < (config.trustProxy as number)
+				: config.trustProxy,
 		// The same services reach SvelteKit in-process; Fastify never calls itself over HTTP.
 		forceCloseConnections: true
 	});

@@ -29,4 +29,3 @@ export type Role = (typeof roles)[number];
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];
-

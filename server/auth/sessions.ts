@@ -77,9 +77,7 @@ export class SessionService {
 
 		const now = Date.now();
 		const dead =
-			row.expiresAt.getTime() <= now ||
-			row.lastSeenAt.getTime() + INACTIVITY_MS <= now ||
-			row.user.status !== 'active';
+			row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + INACTIVITY_MS <= now || row.user.status !== 'active';
 		if (dead) {
 			await this.db.delete(sessions).where(eq(sessions.id, row.id));
 			return null;

@@ -58,12 +58,11 @@ export class RedisRateLimitStore implements RateLimitStore {
 	async hit(key: string, windowMs: number) {
 		const k = this.prefix + key;
 		// INCR then set the expiry only if none is set (Redis ≥ 7): one round trip, atomic.
-		const [count, , ttl] = (await this.redis
-			.multi()
-			.incr(k)
-			.pExpire(k, windowMs, 'NX')
-			.pTTL(k)
-			.exec()) as unknown as [number, number, number];
+		const [count, , ttl] = (await this.redis.multi().incr(k).pExpire(k, windowMs, 'NX').pTTL(k).exec()) as unknown as [
+			number,
+			number,
+			number
+		];
 		return { count, resetMs: ttl > 0 ? ttl : windowMs };
 	}
 

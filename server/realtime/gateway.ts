@@ -4,14 +4,7 @@ import { Server, type ServerOptions } from 'socket.io';
 import { SESSION_COOKIE } from '../auth/auth.ts';
 import type { SessionService } from '../auth/sessions.ts';
 import type { RealtimePublisher } from './publisher.ts';
-import {
-	roomPayload,
-	rooms,
-	type Ack,
-	type ClientToServerEvents,
-	type ServerToClientEvents,
-	type SocketData
-} from './events.ts';
+import { roomPayload, rooms, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from './events.ts';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -35,7 +28,10 @@ function reply<T>(ack: Ack<T> | undefined, result: Parameters<Ack<T>>[0]) {
  * The one realtime gateway: handshake origin-checked (cross-site WebSocket hijacking) and
  * authenticated by the session cookie; each socket joins its user and session rooms.
  */
-export function attachGateway(httpServer: HttpServer, options: GatewayOptions): { io: RealtimeServer; publisher: RealtimePublisher } {
+export function attachGateway(
+	httpServer: HttpServer,
+	options: GatewayOptions
+): { io: RealtimeServer; publisher: RealtimePublisher } {
 	const io: RealtimeServer = new Server(httpServer, {
 		path: '/socket.io',
 		serveClient: false,

@@ -20,8 +20,7 @@ export function compressResponse(req: IncomingMessage, res: ServerResponse): voi
 	res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
 		const status = args[0] as number;
 		const headersArg = args.find((a, i) => i > 0 && typeof a === 'object' && a !== null) as
-			| Record<string, string | string[] | number>
-			| undefined;
+			Record<string, string | string[] | number> | undefined;
 		const header = (name: string) => {
 			if (headersArg) for (const [k, v] of Object.entries(headersArg)) if (k.toLowerCase() === name) return String(v);
 			const v = res.getHeader(name);
@@ -36,9 +35,7 @@ export function compressResponse(req: IncomingMessage, res: ServerResponse): voi
 			res.setHeader('Content-Encoding', encoding);
 			res.setHeader('Vary', 'Accept-Encoding');
 			const zip =
-				encoding === 'br'
-					? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
-					: createGzip({ level: 6 });
+				encoding === 'br' ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }) : createGzip({ level: 6 });
 			zip.on('data', (chunk: Buffer) => write(chunk));
 			zip.on('end', () => end());
 			// Writers that wait for 'drain' (SvelteKit does past zlib's 16 KB buffer) must hear it.
@@ -54,7 +51,8 @@ export function compressResponse(req: IncomingMessage, res: ServerResponse): voi
 					return res;
 				}
 				const enc = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined;
-				if (chunk !== undefined && chunk !== null) zip.end(typeof chunk === 'string' ? Buffer.from(chunk, enc) : (chunk as Buffer));
+				if (chunk !== undefined && chunk !== null)
+					zip.end(typeof chunk === 'string' ? Buffer.from(chunk, enc) : (chunk as Buffer));
 				else zip.end();
 				return res;
 			}) as typeof res.end;

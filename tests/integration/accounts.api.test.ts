@@ -47,7 +47,14 @@ describe('sign-up', () => {
 	it('reports every bad field at once, in the requested language', async () => {
 		const res = await post(
 			'/api/v1/accounts',
-			{ displayName: 'A', email: 'pas-une-adresse', password: 'court', organisationName: 'M', organisationType: 'banque', country: 'XX' },
+			{
+				displayName: 'A',
+				email: 'pas-une-adresse',
+				password: 'court',
+				organisationName: 'M',
+				organisationType: 'banque',
+				country: 'XX'
+			},
 			{ 'accept-language': 'en-GB,en;q=0.9' }
 		);
 		expect(res.statusCode).toBe(400);
@@ -69,11 +76,19 @@ describe('sign-up', () => {
 	});
 
 	it('refuses extra fields such as role instead of storing them (mass assignment)', async () => {
-		const body = signupBody({ role: 'admin', status: 'active', id: '00000000-0000-4000-8000-000000000000', createdAt: '2000-01-01' });
+		const body = signupBody({
+			role: 'admin',
+			status: 'active',
+			id: '00000000-0000-4000-8000-000000000000',
+			createdAt: '2000-01-01'
+		});
 		const res = await post('/api/v1/accounts', body);
 		expect(res.statusCode).toBe(400);
 		expect(Object.keys(res.json().error.fields).sort()).toEqual(['createdAt', 'id', 'role', 'status']);
-		const rows = await t.database.db.select().from(users).where(eq(users.email, body.email as string));
+		const rows = await t.database.db
+			.select()
+			.from(users)
+			.where(eq(users.email, body.email as string));
 		expect(rows).toHaveLength(0);
 	});
 });
@@ -121,7 +136,10 @@ describe('login and sessions', () => {
 			.update(sessions)
 			.set({ lastSeenAt: new Date(Date.now() - 15 * 24 * 3600_000) })
 			.where(eq(sessions.id, idOf(a.cookie)));
-		await t.database.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, idOf(b.cookie)));
+		await t.database.db
+			.update(sessions)
+			.set({ expiresAt: new Date(Date.now() - 1000) })
+			.where(eq(sessions.id, idOf(b.cookie)));
 		for (const cookie of [a.cookie, b.cookie]) {
 			const res = await t.app.inject({ url: '/api/v1/me', headers: { cookie } });
 			expect(res.statusCode).toBe(401);
@@ -131,7 +149,10 @@ describe('login and sessions', () => {
 	it('slides the inactivity window and re-sends the cookie', async () => {
 		const user = await createUser(t);
 		const id = user.cookie.split('=')[1]!.split('.')[0]!;
-		await t.database.db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 2 * 3600_000) }).where(eq(sessions.id, id));
+		await t.database.db
+			.update(sessions)
+			.set({ lastSeenAt: new Date(Date.now() - 2 * 3600_000) })
+			.where(eq(sessions.id, id));
 		const res = await t.app.inject({ url: '/api/v1/me', headers: { cookie: user.cookie } });
 		expect(res.statusCode).toBe(200);
 		expect(String(res.headers['set-cookie'])).toContain(user.cookie);
@@ -142,7 +163,11 @@ describe('login and sessions', () => {
 	it('logs out this session only', async () => {
 		const user = await createUser(t);
 		const other = sessionCookieFrom((await login(t, user.email, user.password)).headers['set-cookie']);
-		const res = await t.app.inject({ method: 'DELETE', url: '/api/v1/sessions/current', headers: { origin: TEST_ORIGIN, cookie: user.cookie } });
+		const res = await t.app.inject({
+			method: 'DELETE',
+			url: '/api/v1/sessions/current',
+			headers: { origin: TEST_ORIGIN, cookie: user.cookie }
+		});
 		expect(res.statusCode).toBe(200);
 		expect(String(res.headers['set-cookie'])).toMatch(/palabre_session=;.*Expires=Thu, 01 Jan 1970/);
 		expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
@@ -152,7 +177,11 @@ describe('login and sessions', () => {
 	it('logs out of every device', async () => {
 		const user = await createUser(t);
 		const other = sessionCookieFrom((await login(t, user.email, user.password)).headers['set-cookie']);
-		const res = await t.app.inject({ method: 'DELETE', url: '/api/v1/sessions', headers: { origin: TEST_ORIGIN, cookie: user.cookie } });
+		const res = await t.app.inject({
+			method: 'DELETE',
+			url: '/api/v1/sessions',
+			headers: { origin: TEST_ORIGIN, cookie: user.cookie }
+		});
 		expect(res.statusCode).toBe(200);
 		for (const cookie of [user.cookie, other]) {
 			expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(401);
@@ -186,7 +215,13 @@ describe('profile and password', () => {
 			method: 'PATCH',
 			url: '/api/v1/me',
 			headers: { origin: TEST_ORIGIN, cookie: user.cookie },
-			payload: { displayName: 'Awa N.', bio: 'Gérante', organisationName: 'Union des mutuelles de Thiès', organisationType: 'federation_mutuelles', locale: 'en' }
+			payload: {
+				displayName: 'Awa N.',
+				bio: 'Gérante',
+				organisationName: 'Union des mutuelles de Thiès',
+				organisationType: 'federation_mutuelles',
+				locale: 'en'
+			}
 		});
 		expect(res.statusCode).toBe(200);
 		expect(res.json()).toMatchObject({
@@ -317,7 +352,10 @@ describe('administration', () => {
 	it('lists accounts for admins only', async () => {
 		const admin = await createUser(t, { role: 'admin' });
 		const member = await createUser(t);
-		const list = await t.app.inject({ url: `/api/v1/admin/users?q=${encodeURIComponent(member.email)}`, headers: { cookie: admin.cookie } });
+		const list = await t.app.inject({
+			url: `/api/v1/admin/users?q=${encodeURIComponent(member.email)}`,
+			headers: { cookie: admin.cookie }
+		});
 		expect(list.statusCode).toBe(200);
 		expect(list.json().items.map((u: { id: string }) => u.id)).toEqual([member.id]);
 		expect((await t.app.inject({ url: '/api/v1/admin/users', headers: { cookie: member.cookie } })).statusCode).toBe(403);
@@ -360,7 +398,13 @@ describe('rate limits', () => {
 			}
 			expect(codes).toEqual([401, 401, 429]);
 			const signup = (ip: string) =>
-				limited.app.inject({ method: 'POST', url: '/api/v1/accounts', headers: { origin: TEST_ORIGIN }, remoteAddress: ip, payload: signupBody() });
+				limited.app.inject({
+					method: 'POST',
+					url: '/api/v1/accounts',
+					headers: { origin: TEST_ORIGIN },
+					remoteAddress: ip,
+					payload: signupBody()
+				});
 			expect((await signup('10.6.0.2')).statusCode).toBe(201);
 			const second = await signup('10.6.0.2');
 			expect(second.statusCode).toBe(429);
@@ -386,7 +430,10 @@ describe('contract at the edge', () => {
 	});
 
 	it('refuses objects and arrays where strings belong (operator injection)', async () => {
-		for (const payload of [{ email: { $ne: null }, password: 'x' }, { email: ['a@b.c'], password: { $gt: '' } }]) {
+		for (const payload of [
+			{ email: { $ne: null }, password: 'x' },
+			{ email: ['a@b.c'], password: { $gt: '' } }
+		]) {
 			const res = await post('/api/v1/sessions', payload);
 			expect(res.statusCode).toBe(400);
 			expect(res.json().error.code).toBe('validation_failed');
@@ -456,7 +503,10 @@ describe('health and OpenAPI', () => {
 	it('reports the database state', async () => {
 		const res = await t.app.inject({ url: '/api/health' });
 		expect(res.statusCode).toBe(200);
-		expect(res.json()).toMatchObject({ status: 'ok', database: { ok: true, driver: process.env.DATABASE_URL ? 'postgres' : 'pglite' } });
+		expect(res.json()).toMatchObject({
+			status: 'ok',
+			database: { ok: true, driver: process.env.DATABASE_URL ? 'postgres' : 'pglite' }
+		});
 	});
 
 	it('documents every operation with a domain.verb operationId', async () => {

@@ -76,7 +76,11 @@ describe('revocation closes sockets within a second', () => {
 		const b = track(connect(baseUrl, { cookie: other }));
 		await Promise.all([connected(a), connected(b)]);
 		const closed = disconnectedBy(a, 1000);
-		await t.app.inject({ method: 'DELETE', url: '/api/v1/sessions/current', headers: { origin: TEST_ORIGIN, cookie: user.cookie } });
+		await t.app.inject({
+			method: 'DELETE',
+			url: '/api/v1/sessions/current',
+			headers: { origin: TEST_ORIGIN, cookie: user.cookie }
+		});
 		expect(await closed).toBeLessThan(1000);
 		expect(b.connected).toBe(true);
 	});

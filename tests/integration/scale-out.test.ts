@@ -33,7 +33,11 @@ describe.runIf(servers)('two processes sharing PostgreSQL and Redis', () => {
 		try {
 			await connected(socket);
 			const closed = disconnectedBy(socket, 1000);
-			const res = await a.app.inject({ method: 'DELETE', url: '/api/v1/sessions', headers: { origin: TEST_ORIGIN, cookie: user.cookie } });
+			const res = await a.app.inject({
+				method: 'DELETE',
+				url: '/api/v1/sessions',
+				headers: { origin: TEST_ORIGIN, cookie: user.cookie }
+			});
 			expect(res.statusCode).toBe(200);
 			expect(await closed).toBeLessThan(1000);
 		} finally {

@@ -5,7 +5,17 @@ import { safeNext } from '../../web/src/lib/server/next.ts';
 describe('?next= redirects (open redirect)', () => {
 	it('accepts only same-site relative paths', () => {
 		expect(safeNext('/compte?x=1#a')).toBe('/compte?x=1#a');
-		for (const bad of ['https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)', 'compte', '', null, undefined, '/\t/evil.example']) {
+		for (const bad of [
+			'https://evil.example',
+			'//evil.example',
+			'/\\evil.example',
+			'javascript:alert(1)',
+			'compte',
+			'',
+			null,
+			undefined,
+			'/\t/evil.example'
+		]) {
 			expect(safeNext(bad)).toBe('/');
 		}
 	});

@@ -37,7 +37,7 @@ describe('message catalogue', () => {
 				.replace(/<style[\s\S]*?<\/style>/g, '')
 				.replace(/<!--[\s\S]*?-->/g, '');
 			// Strip expressions from the innermost out: what stays is literal text.
-			for (let previous = ''; previous !== markup; ) {
+			for (let previous = ''; previous !== markup;) {
 				previous = markup;
 				markup = markup.replace(/\{[^{}]*\}/g, '');
 			}

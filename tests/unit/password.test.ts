@@ -34,7 +34,15 @@ describe('session tokens', () => {
 	});
 
 	it('rejects malformed tokens before any lookup', () => {
-		for (const token of ['', 'abc', 'a.b', `${'a'.repeat(32)}.${'A'.repeat(32)}`, `${'a'.repeat(32)}.${'a'.repeat(32)}.x`, undefined, null]) {
+		for (const token of [
+			'',
+			'abc',
+			'a.b',
+			`${'a'.repeat(32)}.${'A'.repeat(32)}`,
+			`${'a'.repeat(32)}.${'a'.repeat(32)}.x`,
+			undefined,
+			null
+		]) {
 			expect(parseSessionToken(token)).toBeNull();
 		}
 	});

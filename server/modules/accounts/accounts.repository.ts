@@ -85,11 +85,7 @@ export class AccountsRepository {
 		tx: Executor,
 		org: { name: string; type: OrganisationType; country: string; isDemo?: boolean }
 	): Promise<string> {
-		const [created] = await tx
-			.insert(organisations)
-			.values(org)
-			.onConflictDoNothing()
-			.returning({ id: organisations.id });
+		const [created] = await tx.insert(organisations).values(org).onConflictDoNothing().returning({ id: organisations.id });
 		if (created) return created.id;
 		const [existing] = await tx
 			.select({ id: organisations.id })

@@ -9,12 +9,7 @@ import { countryCodes } from './countries.ts';
  * `status`, `id`… — are refused rather than silently dropped or, worse, stored.
  */
 
-export const emailSchema = z
-	.string()
-	.trim()
-	.toLowerCase()
-	.max(254, 'error_email_invalid')
-	.pipe(z.email('error_email_invalid'));
+export const emailSchema = z.string().trim().toLowerCase().max(254, 'error_email_invalid').pipe(z.email('error_email_invalid'));
 
 const displayName = z.string().trim().min(2, 'error_display_name_length').max(60, 'error_display_name_length');
 const organisationName = z.string().trim().min(2, 'error_organisation_length').max(120, 'error_organisation_length');

@@ -91,29 +91,31 @@ export class AccountsService {
 			throw new ConflictError('error_email_taken', { email: 'error_email_taken' });
 		}
 		const passwordHash = await hashPassword(input.password);
-		const { userId, session } = await this.db.transaction(async (tx) => {
-			const organisationId = await this.repo.findOrCreateOrganisation(tx, {
-				name: input.organisationName,
-				type: input.organisationType,
-				country: input.country
+		const { userId, session } = await this.db
+			.transaction(async (tx) => {
+				const organisationId = await this.repo.findOrCreateOrganisation(tx, {
+					name: input.organisationName,
+					type: input.organisationType,
+					country: input.country
+				});
+				const userId = await this.repo.insertUser(tx, {
+					email: input.email,
+					displayName: input.displayName,
+					passwordHash,
+					organisationId,
+					country: input.country,
+					locale: input.locale
+				});
+				const session = await this.sessions.create(userId, meta.userAgent, tx);
+				return { userId, session };
+			})
+			.catch((error: unknown) => {
+				// Two sign-ups racing for one address: the unique index decides.
+				if (String((error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code) === '23505') {
+					throw new ConflictError('error_email_taken', { email: 'error_email_taken' });
+				}
+				throw error;
 			});
-			const userId = await this.repo.insertUser(tx, {
-				email: input.email,
-				displayName: input.displayName,
-				passwordHash,
-				organisationId,
-				country: input.country,
-				locale: input.locale
-			});
-			const session = await this.sessions.create(userId, meta.userAgent, tx);
-			return { userId, session };
-		}).catch((error: unknown) => {
-			// Two sign-ups racing for one address: the unique index decides.
-			if (String((error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code) === '23505') {
-				throw new ConflictError('error_email_taken', { email: 'error_email_taken' });
-			}
-			throw error;
-		});
 		return { me: toMe((await this.repo.findMember(userId))!), session };
 	}
 
@@ -233,7 +235,9 @@ export class AccountsService {
 	/** A privilege change ends the target's sessions: their next request starts a new one. */
 	setRole(auth: Auth, userId: string, role: Role): Promise<MeOutput> {
 		return this.changeAccount(auth, userId, 'error_own_role', (target) =>
-			target.role === role ? null : { changes: { role }, action: 'account.role_changed', details: { from: target.role, to: role } }
+			target.role === role
+				? null
+				: { changes: { role }, action: 'account.role_changed', details: { from: target.role, to: role } }
 		);
 	}
 

@@ -19,10 +19,15 @@ const profileFields = ['displayName', 'bio', 'organisationName', 'organisationTy
 export const actions: Actions = {
 	profile: async (event) => {
 		const { locals } = event;
-		const result = await runForm(event, updateProfileInput, (input) => locals.services.accounts.updateProfile(locals.auth, input), {
-			pick: (v) => Object.fromEntries(profileFields.map((f) => [f, v[f] ?? ''])),
-			form: 'profile'
-		});
+		const result = await runForm(
+			event,
+			updateProfileInput,
+			(input) => locals.services.accounts.updateProfile(locals.auth, input),
+			{
+				pick: (v) => Object.fromEntries(profileFields.map((f) => [f, v[f] ?? ''])),
+				form: 'profile'
+			}
+		);
 		if (!('ok' in result)) return result;
 		return { saved: 'profile' as const };
 	},
