@@ -110,11 +110,4 @@ export class AccountsRepository {
 	async audit(tx: Executor, entry: typeof auditLog.$inferInsert) {
 		await tx.insert(auditLog).values(entry);
 	}
-
-	countUsers() {
-		return this.db
-			.select({ n: sql<number>`count(*)::int` })
-			.from(users)
-			.then((rows) => rows[0]!.n);
-	}
 }
