@@ -39,6 +39,8 @@ export const users = pgTable(
 		/** Stored lower-cased and trimmed; uniqueness is on this value. */
 		email: text('email').notNull(),
 		displayName: text('display_name').notNull(),
+		/** `@handle` for mentions and profile links: lower-case letters, digits and hyphens. */
+		handle: text('handle').notNull(),
 		passwordHash: text('password_hash').notNull(),
 		role: roleEnum('role').notNull().default('member'),
 		status: userStatusEnum('status').notNull().default('active'),
@@ -52,7 +54,11 @@ export const users = pgTable(
 		createdAt: createdAt(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [uniqueIndex('users_email_key').on(t.email), index('users_organisation_idx').on(t.organisationId)]
+	(t) => [
+		uniqueIndex('users_email_key').on(t.email),
+		uniqueIndex('users_handle_key').on(t.handle),
+		index('users_organisation_idx').on(t.organisationId)
+	]
 );
 
 /**

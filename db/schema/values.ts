@@ -29,3 +29,20 @@ export type Role = (typeof roles)[number];
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];
+
+/** public: anyone reads, members post · members: signed-in members read and post · private: space members only. */
+export const spaceVisibilities = ['public', 'members', 'private'] as const;
+export type SpaceVisibility = (typeof spaceVisibilities)[number];
+
+export const spaceMemberRoles = ['member', 'moderator'] as const;
+export type SpaceMemberRole = (typeof spaceMemberRoles)[number];
+
+/** invited: waiting for the user · requested: waiting for a space moderator. */
+export const spaceMemberStatuses = ['active', 'invited', 'requested'] as const;
+export type SpaceMemberStatus = (typeof spaceMemberStatuses)[number];
+
+export const threadKinds = ['discussion', 'question', 'announcement'] as const;
+export type ThreadKind = (typeof threadKinds)[number];
+
+export const notificationKinds = ['mention', 'reply', 'accepted', 'join_decision', 'invitation'] as const;
+export type NotificationKind = (typeof notificationKinds)[number];

@@ -1,5 +1,6 @@
 import { count } from 'drizzle-orm';
 import { hashPassword } from '../../server/auth/password.ts';
+import { handleBase } from '../../server/modules/accounts/handle.ts';
 import type { Database } from '../client.ts';
 import { organisations, users, type OrganisationType, type Role } from '../schema/index.ts';
 
@@ -103,6 +104,7 @@ export async function seedDemo(db: Database): Promise<void> {
 				.values({
 					email: user.email,
 					displayName: user.displayName,
+					handle: handleBase(user.displayName),
 					passwordHash,
 					role: user.role,
 					organisationId,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, like, or, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../../db/client.ts';
 import { auditLog, organisations, users, type OrganisationType } from '../../../db/schema/index.ts';
 
@@ -8,6 +8,7 @@ const memberColumns = {
 	id: users.id,
 	email: users.email,
 	displayName: users.displayName,
+	handle: users.handle,
 	role: users.role,
 	status: users.status,
 	locale: users.locale,
@@ -78,6 +79,23 @@ export class AccountsRepository {
 			.where(and(...conditions))
 			.orderBy(asc(users.email))
 			.limit(limit);
+	}
+
+	/** Handles already used that a new `base` could collide with (base, base-2…). */
+	handlesLike(base: string, tx: Executor = this.db) {
+		return tx
+			.select({ handle: users.handle })
+			.from(users)
+			.where(or(eq(users.handle, base), like(users.handle, `${base}-%`)))
+			.then((rows) => rows.map((r) => r.handle));
+	}
+
+	findIdsByHandles(handles: string[]) {
+		if (handles.length === 0) return Promise.resolve([]);
+		return this.db
+			.select({ id: users.id, handle: users.handle })
+			.from(users)
+			.where(and(inArray(users.handle, handles), eq(users.status, 'active')));
 	}
 
 	/** Same name (any case) in the same country = same organisation. */

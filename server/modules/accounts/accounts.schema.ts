@@ -74,6 +74,7 @@ export const memberOutput = z.object({
 	id: z.uuid(),
 	url: z.string(),
 	displayName: z.string(),
+	handle: z.string(),
 	role: z.enum(roles),
 	country: z.string(),
 	bio: z.string(),

@@ -23,6 +23,7 @@ import type {
 	UpdateProfileInput
 } from './accounts.schema.ts';
 import { emailSchema } from './accounts.schema.ts';
+import { firstFreeHandle, handleBase } from './handle.ts';
 
 export interface AccountsRateRules {
 	loginPerIp: RateRule;
@@ -49,6 +50,7 @@ export function toMember(row: MemberRow): MemberOutput {
 		id: row.id,
 		url: memberUrl(row.id),
 		displayName: row.displayName,
+		handle: row.handle,
 		role: row.role,
 		country: row.country,
 		bio: row.bio,
@@ -59,6 +61,13 @@ export function toMember(row: MemberRow): MemberOutput {
 
 export function toMe(row: MemberRow): MeOutput {
 	return { ...toMember(row), email: row.email, locale: row.locale, status: row.status };
+}
+
+/** The constraint a unique violation (23505) hit, whichever driver reported it. */
+export function uniqueViolation(error: unknown): string | null {
+	const e = error as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown };
+	if (e?.code === '23505') return e.constraint_name ?? e.constraint ?? '';
+	return e?.cause ? uniqueViolation(e.cause) : null;
 }
 
 function requireUser(auth: Auth): NonNullable<Auth> {
@@ -98,7 +107,9 @@ export class AccountsService {
 					type: input.organisationType,
 					country: input.country
 				});
+				const base = handleBase(input.displayName);
 				const userId = await this.repo.insertUser(tx, {
+					handle: firstFreeHandle(base, await this.repo.handlesLike(base, tx)),
 					email: input.email,
 					displayName: input.displayName,
 					passwordHash,
@@ -111,7 +122,7 @@ export class AccountsService {
 			})
 			.catch((error: unknown) => {
 				// Two sign-ups racing for one address: the unique index decides.
-				if (String((error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code) === '23505') {
+				if (uniqueViolation(error) === 'users_email_key') {
 					throw new ConflictError('error_email_taken', { email: 'error_email_taken' });
 				}
 				throw error;
