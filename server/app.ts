@@ -8,6 +8,9 @@ import type { Config } from './config.ts';
 import { registerErrorHandler } from './lib/error-handler.ts';
 import { registerSecurity } from './lib/security.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
+import { spacesRoutes } from './modules/spaces/spaces.routes.ts';
+import { threadsRoutes } from './modules/threads/threads.routes.ts';
 import { attachGateway, type RealtimeServer } from './realtime/gateway.ts';
 import type { LateBoundPublisher } from './realtime/publisher.ts';
 import { SERVICES_KEY, type Services } from './services.ts';
@@ -94,11 +97,15 @@ export async function buildApp(options: AppOptions): Promise<PalabreApp> {
 		api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
 		await api.register(accountsRoutes(services), { prefix: '/api/v1' });
+		await api.register(spacesRoutes(services), { prefix: '/api/v1' });
+		await api.register(threadsRoutes(services), { prefix: '/api/v1' });
+		await api.register(notificationsRoutes(services), { prefix: '/api/v1' });
 	});
 
 	const gateway = attachGateway(app.server, {
 		publicOrigin: config.publicOrigin,
 		sessions: services.sessions,
+		authority: services.rooms,
 		adapter: options.socketAdapter
 	});
 	options.publisher.bind(gateway.publisher);

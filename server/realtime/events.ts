@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PostOutput } from '../modules/threads/threads.schema.ts';
 
 /**
  * Typed event maps (socket.io TypeScript guide). Names are `domain:verb`. Every client
@@ -6,14 +7,41 @@ import { z } from 'zod';
  */
 export type Ack<T = unknown> = (result: { ok: true; data: T } | { ok: false; code: string }) => void;
 
+/** A post as every reader of the thread may see it (no per-reader fields). */
+export type SharedPost = Omit<PostOutput, 'can' | 'body' | 'votedUseful'>;
+export interface PostEvent {
+	threadId: string;
+	/** The thread's sequence number of this change: clients apply each once, in order. */
+	seq: number;
+	post: SharedPost;
+}
+
 export interface ServerToClientEvents {
 	'session:ended': (payload: { reason: 'logout' | 'revoked' }) => void;
-	'presence:count': (payload: { room: string; count: number }) => void;
+	'presence:count': (payload: { threadId: string; readers: number }) => void;
+	'notification:count': (payload: { unread: number }) => void;
+	'post:created': (payload: PostEvent) => void;
+	'post:updated': (payload: PostEvent) => void;
+	'post:deleted': (payload: PostEvent) => void;
+	'post:voted': (payload: PostEvent) => void;
+	'thread:accepted': (payload: { threadId: string; postId: string | null }) => void;
+	'thread:activity': (payload: { spaceId: string; threadId: string; created: boolean }) => void;
+}
+
+export interface ThreadWatchResult {
+	threadId: string;
+	lastSeq: number;
+	readers: number;
+	/** Posts changed after the `since` the client sent: apply them, then live events. */
+	posts: PostOutput[];
 }
 
 export interface ClientToServerEvents {
 	'room:join': (payload: unknown, ack?: Ack<{ room: string }>) => void;
 	'room:leave': (payload: unknown, ack?: Ack<{ room: string }>) => void;
+	'thread:watch': (payload: unknown, ack?: Ack<ThreadWatchResult>) => void;
+	'thread:unwatch': (payload: unknown, ack?: Ack<{ threadId: string }>) => void;
+	'space:watch': (payload: unknown, ack?: Ack<{ spaceId: string }>) => void;
 }
 
 export interface SocketData {
@@ -26,7 +54,14 @@ export const rooms = {
 	user: (id: string) => `user:${id}`,
 	session: (id: string) => `session:${id}`,
 	/** The public lobby: site-wide announcements anyone may read. */
-	site: () => 'site'
+	site: () => 'site',
+	space: (spaceId: string) => `space:${spaceId}`,
+	/** Prefixed by its space, so leaving a space leaves its threads' rooms in one sweep. */
+	thread: (spaceId: string, threadId: string) => `space:${spaceId}:thread:${threadId}`
 };
+
+export const threadWatchPayload = z.strictObject({ threadId: z.uuid(), since: z.number().int().min(0).optional() });
+export const threadUnwatchPayload = z.strictObject({ threadId: z.uuid() });
+export const spaceWatchPayload = z.strictObject({ slug: z.string().min(1).max(60) });
 
 export const roomPayload = z.strictObject({ room: z.string().min(1).max(200) });

@@ -1,16 +1,40 @@
 import type { Server as HttpServer } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import { Server, type ServerOptions } from 'socket.io';
-import { SESSION_COOKIE } from '../auth/auth.ts';
+import { SESSION_COOKIE, type Auth } from '../auth/auth.ts';
 import type { SessionService } from '../auth/sessions.ts';
+import type { PostOutput } from '../modules/threads/threads.schema.ts';
 import type { RealtimePublisher } from './publisher.ts';
-import { roomPayload, rooms, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from './events.ts';
+import {
+	roomPayload,
+	rooms,
+	spaceWatchPayload,
+	threadUnwatchPayload,
+	threadWatchPayload,
+	type Ack,
+	type ClientToServerEvents,
+	type ServerToClientEvents,
+	type SocketData
+} from './events.ts';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** What the gateway asks the domain before letting a socket into a room. */
+export interface RoomAuthority {
+	/** The space id behind a readable thread, with the catch-up since `since`; throws when not readable. */
+	watchThread(
+		auth: Auth,
+		threadId: string,
+		since: number | undefined
+	): Promise<{ spaceId: string; lastSeq: number; posts: PostOutput[] }>;
+	/** The id of a readable space; throws when not readable. */
+	watchSpace(auth: Auth, slug: string): Promise<string>;
+}
 
 export interface GatewayOptions {
 	publicOrigin: string;
 	sessions: SessionService;
+	authority: RoomAuthority;
 	/** Redis Streams adapter when several processes share the load. */
 	adapter?: ServerOptions['adapter'];
 }
@@ -42,17 +66,31 @@ export function attachGateway(
 		...(options.adapter ? { adapter: options.adapter } : {})
 	});
 
+	/** The socket's caller, re-read on each request: role changes apply without reconnecting. */
+	const authOf = async (socket: { request: { headers: { cookie?: string } } }): Promise<Auth> => {
+		const cookies = fastifyCookie.parse(socket.request.headers.cookie ?? '');
+		return (await options.sessions.validate(cookies[SESSION_COOKIE]))?.auth ?? null;
+	};
+
 	io.use(async (socket, next) => {
 		try {
-			const cookies = fastifyCookie.parse(socket.request.headers.cookie ?? '');
-			const validated = await options.sessions.validate(cookies[SESSION_COOKIE]);
-			socket.data.userId = validated?.auth.user.id ?? null;
-			socket.data.sessionId = validated?.auth.session.id ?? null;
+			const auth = await authOf(socket);
+			socket.data.userId = auth?.user.id ?? null;
+			socket.data.sessionId = auth?.session.id ?? null;
 			next();
 		} catch {
 			next(new Error('handshake_failed'));
 		}
 	});
+
+	/** Distinct readers in a thread room (a person with two tabs counts once). */
+	const readers = async (room: string) => {
+		const sockets = await io.in(room).fetchSockets();
+		return new Set(sockets.map((s) => s.data.userId ?? s.id)).size;
+	};
+	const announcePresence = async (room: string, threadId: string) => {
+		io.to(room).emit('presence:count', { threadId, readers: await readers(room) });
+	};
 
 	io.on('connection', (socket) => {
 		if (socket.data.userId && socket.data.sessionId) {
@@ -68,6 +106,58 @@ export function attachGateway(
 			reply(ack, { ok: true, data: { room: parsed.data.room } });
 		});
 
+		socket.on('thread:watch', async (payload, ack) => {
+			const parsed = threadWatchPayload.safeParse(payload);
+			if (!parsed.success) return reply(ack, { ok: false, code: 'bad_request' });
+			const { threadId, since } = parsed.data;
+			try {
+				const auth = await authOf(socket);
+				const watched = await options.authority.watchThread(auth, threadId, since);
+				const room = rooms.thread(watched.spaceId, threadId);
+				await socket.join(room);
+				reply(ack, {
+					ok: true,
+					data: { threadId, lastSeq: watched.lastSeq, posts: watched.posts, readers: await readers(room) }
+				});
+				await announcePresence(room, threadId);
+			} catch {
+				// Missing and forbidden look alike.
+				reply(ack, { ok: false, code: 'not_found' });
+			}
+		});
+
+		socket.on('thread:unwatch', async (payload, ack) => {
+			const parsed = threadUnwatchPayload.safeParse(payload);
+			if (!parsed.success) return reply(ack, { ok: false, code: 'bad_request' });
+			for (const room of socket.rooms) {
+				if (room.endsWith(`:thread:${parsed.data.threadId}`)) {
+					await socket.leave(room);
+					await announcePresence(room, parsed.data.threadId);
+				}
+			}
+			reply(ack, { ok: true, data: { threadId: parsed.data.threadId } });
+		});
+
+		socket.on('space:watch', async (payload, ack) => {
+			const parsed = spaceWatchPayload.safeParse(payload);
+			if (!parsed.success) return reply(ack, { ok: false, code: 'bad_request' });
+			try {
+				const spaceId = await options.authority.watchSpace(await authOf(socket), parsed.data.slug);
+				await socket.join(rooms.space(spaceId));
+				reply(ack, { ok: true, data: { spaceId } });
+			} catch {
+				reply(ack, { ok: false, code: 'not_found' });
+			}
+		});
+
+		socket.on('disconnecting', () => {
+			const threadRooms = [...socket.rooms].filter((room) => room.includes(':thread:'));
+			// After the socket has left: the count no longer includes it.
+			setImmediate(() => {
+				for (const room of threadRooms) void announcePresence(room, room.split(':thread:')[1]!);
+			});
+		});
+
 		socket.on('room:leave', (payload, ack) => {
 			const parsed = roomPayload.safeParse(payload);
 			if (!parsed.success) return reply(ack, { ok: false, code: 'bad_request' });
@@ -75,6 +165,10 @@ export function attachGateway(
 			reply(ack, { ok: true, data: { room: parsed.data.room } });
 		});
 	});
+
+	// The publisher's signature already ties each event to its payload type.
+	const emit = (room: string, event: keyof ServerToClientEvents, payload: unknown) =>
+		(io.to(room).emit as (event: string, payload: unknown) => boolean)(event, payload);
 
 	const end = (room: string, reason: 'logout' | 'revoked') => {
 		io.to(room).emit('session:ended', { reason });
@@ -85,7 +179,20 @@ export function attachGateway(
 		io,
 		publisher: {
 			disconnectUser: (userId) => end(rooms.user(userId), 'revoked'),
-			disconnectSession: (sessionId) => end(rooms.session(sessionId), 'logout')
+			disconnectSession: (sessionId) => end(rooms.session(sessionId), 'logout'),
+			evictFromSpace: (userId, spaceId) => {
+				const prefix = rooms.space(spaceId);
+				void io
+					.in(rooms.user(userId))
+					.fetchSockets()
+					.then((sockets) => {
+						for (const s of sockets)
+							for (const room of s.rooms) if (room === prefix || room.startsWith(`${prefix}:`)) s.leave(room);
+					});
+			},
+			emitToUser: (userId, event, payload) => emit(rooms.user(userId), event, payload),
+			emitToThread: (thread, event, payload) => emit(rooms.thread(thread.spaceId, thread.threadId), event, payload),
+			emitToSpace: (spaceId, event, payload) => emit(rooms.space(spaceId), event, payload)
 		}
 	};
 }

@@ -1,3 +1,5 @@
+import type { ServerToClientEvents } from './events.ts';
+
 /**
  * What services may ask of the realtime layer. Services call it only after their
  * transaction has committed. The gateway implements it once socket.io is attached; until
@@ -8,6 +10,23 @@ export interface RealtimePublisher {
 	disconnectUser(userId: string): void;
 	/** Closes the sockets opened with this session (single logout). */
 	disconnectSession(sessionId: string): void;
+	/** Takes the user's sockets out of every room of this space (left, removed). */
+	evictFromSpace(userId: string, spaceId: string): void;
+	emitToUser<E extends keyof ServerToClientEvents>(
+		userId: string,
+		event: E,
+		payload: Parameters<ServerToClientEvents[E]>[0]
+	): void;
+	emitToThread<E extends keyof ServerToClientEvents>(
+		thread: { spaceId: string; threadId: string },
+		event: E,
+		payload: Parameters<ServerToClientEvents[E]>[0]
+	): void;
+	emitToSpace<E extends keyof ServerToClientEvents>(
+		spaceId: string,
+		event: E,
+		payload: Parameters<ServerToClientEvents[E]>[0]
+	): void;
 }
 
 export class LateBoundPublisher implements RealtimePublisher {
@@ -24,4 +43,12 @@ export class LateBoundPublisher implements RealtimePublisher {
 	disconnectSession(sessionId: string) {
 		this.target?.disconnectSession(sessionId);
 	}
+
+	evictFromSpace(userId: string, spaceId: string) {
+		this.target?.evictFromSpace(userId, spaceId);
+	}
+
+	emitToUser: RealtimePublisher['emitToUser'] = (userId, event, payload) => this.target?.emitToUser(userId, event, payload);
+	emitToThread: RealtimePublisher['emitToThread'] = (thread, event, payload) => this.target?.emitToThread(thread, event, payload);
+	emitToSpace: RealtimePublisher['emitToSpace'] = (spaceId, event, payload) => this.target?.emitToSpace(spaceId, event, payload);
 }

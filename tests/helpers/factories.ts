@@ -70,3 +70,43 @@ export async function login(t: TestApp, email: string, password: string, remoteA
 		payload: { email, password }
 	});
 }
+
+let spaceCounter = 0;
+/** A space opened by an admin through the API; returns its slug and the admin. */
+export async function createSpace(
+	t: TestApp,
+	options: { visibility?: 'public' | 'members' | 'private'; admin?: TestUser } = {}
+): Promise<{ slug: string; id: string; admin: TestUser }> {
+	const admin = options.admin ?? (await createUser(t, { role: 'admin' }));
+	const slug = `espace-${randomUUID().slice(0, 8)}-${++spaceCounter}`;
+	const res = await t.app.inject({
+		method: 'POST',
+		url: '/api/v1/spaces',
+		headers: { origin: TEST_ORIGIN, cookie: admin.cookie },
+		payload: { name: `Espace ${slug}`, slug, description: 'Un espace **de test**.', visibility: options.visibility ?? 'public' }
+	});
+	if (res.statusCode !== 201) throw new Error(`space creation failed: ${res.statusCode} ${res.body}`);
+	return { slug, id: res.json<{ id: string }>().id, admin };
+}
+
+/** A thread started by `author` in `slug`; returns the thread id and its first post id. */
+export async function createThread(t: TestApp, author: TestUser, slug: string, payload: Record<string, unknown> = {}) {
+	const res = await t.app.inject({
+		method: 'POST',
+		url: `/api/v1/spaces/${slug}/threads`,
+		headers: { origin: TEST_ORIGIN, cookie: author.cookie },
+		payload: { title: 'Comment fixer la cotisation ?', body: 'Premier message du fil.', ...payload }
+	});
+	if (res.statusCode !== 201) throw new Error(`thread creation failed: ${res.statusCode} ${res.body}`);
+	const page = res.json<{ thread: { id: string }; posts: { id: string }[] }>();
+	return { threadId: page.thread.id, firstPostId: page.posts[0]!.id };
+}
+
+export async function reply(t: TestApp, author: TestUser, threadId: string, payload: Record<string, unknown> = {}) {
+	return t.app.inject({
+		method: 'POST',
+		url: `/api/v1/threads/${threadId}/posts`,
+		headers: { origin: TEST_ORIGIN, cookie: author.cookie },
+		payload: { body: 'Une réponse utile.', ...payload }
+	});
+}

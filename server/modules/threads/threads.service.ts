@@ -1,0 +1,421 @@
+import type { Database } from '../../../db/client.ts';
+import type { Auth } from '../../auth/auth.ts';
+import { diffWords } from '../../lib/diff.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../lib/errors.ts';
+import { extractMentions, renderMarkdown } from '../../lib/markdown.ts';
+import type { RealtimePublisher } from '../../realtime/publisher.ts';
+import { memberUrl, uniqueViolation } from '../accounts/accounts.service.ts';
+import type { AccountsRepository } from '../accounts/accounts.repository.ts';
+import type { NewNotification, NotificationsService } from '../notifications/notifications.service.ts';
+import { spaceAccess, type SpaceAccessFacts } from '../spaces/access.ts';
+import { accessFacts, spaceUrl, type SpacesService } from '../spaces/spaces.service.ts';
+import type { SpaceRow } from '../spaces/spaces.repository.ts';
+import type { CreatePostInput, CreateThreadInput, PostOutput, ThreadOutput } from './threads.schema.ts';
+import { ThreadsRepository, type PostRow, type ThreadRow } from './threads.repository.ts';
+
+export const POSTS_PER_PAGE = 20;
+export const THREADS_PER_PAGE = 30;
+
+export const threadUrl = (id: string) => `/fils/${id}`;
+export const postUrl = (threadId: string, number: number) => `/fils/${threadId}?n=${number}#p-${number}`;
+
+const person = (p: PostRow['author']) => ({ ...p, url: memberUrl(p.id) });
+
+function encodeCursor(at: Date, id: string) {
+	return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { at: Date; id: string } | null {
+	if (!cursor) return null;
+	const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+	const date = new Date(at ?? '');
+	if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) return null;
+	return { at: date, id: id! };
+}
+
+interface Context {
+	space: SpaceRow;
+	facts: SpaceAccessFacts;
+	thread: ThreadRow;
+}
+
+export class ThreadsService {
+	readonly repo: ThreadsRepository;
+
+	constructor(
+		private db: Database,
+		private spaces: SpacesService,
+		private accounts: AccountsRepository,
+		private notifications: NotificationsService,
+		private realtime: RealtimePublisher
+	) {
+		this.repo = new ThreadsRepository(db);
+	}
+
+	/** The thread and its space, if the caller may read them; else NotFoundError. */
+	async context(auth: Auth, threadId: string): Promise<Context> {
+		const thread = await this.repo.findThread(threadId, auth?.user.id ?? null);
+		if (!thread) throw new NotFoundError();
+		const space = await this.spaces.readableById(auth, thread.thread.spaceId);
+		return { space, facts: accessFacts(space), thread };
+	}
+
+	private toThread(auth: Auth, ctx: Pick<Context, 'facts' | 'thread'>): ThreadOutput {
+		const { thread: t, author, space, lastReadNumber } = ctx.thread;
+		const read = lastReadNumber ?? 0;
+		return {
+			id: t.id,
+			url: threadUrl(t.id),
+			title: t.title,
+			kind: t.kind,
+			space: { ...space, url: spaceUrl(space.slug) },
+			author: person(author),
+			createdAt: t.createdAt.toISOString(),
+			lastActivityAt: t.lastActivityAt.toISOString(),
+			postCount: t.postCount,
+			lastSeq: t.lastSeq,
+			acceptedPostId: t.acceptedPostId,
+			unread: auth ? Math.max(0, t.postCount - read) : null,
+			firstUnreadNumber: auth && t.postCount > read ? read + 1 : null,
+			can: { reply: spaceAccess.post(auth, ctx.facts), moderate: spaceAccess.moderate(auth, ctx.facts) }
+		};
+	}
+
+	toPost(auth: Auth, ctx: Pick<Context, 'facts' | 'thread'>, row: PostRow): PostOutput {
+		const p = row.post;
+		const moderator = spaceAccess.moderate(auth, ctx.facts);
+		const own = auth?.user.id === p.authorId;
+		const deleted = p.deletedAt !== null;
+		const visible = !deleted || moderator;
+		const threadRow = ctx.thread.thread;
+		const canWrite = spaceAccess.post(auth, ctx.facts);
+		return {
+			id: p.id,
+			url: postUrl(p.threadId, p.number),
+			threadId: p.threadId,
+			number: p.number,
+			author: person(row.author),
+			bodyHtml: visible ? p.bodyHtml : null,
+			body: visible && (own || moderator) ? p.body : null,
+			createdAt: p.createdAt.toISOString(),
+			editedAt: p.editedAt?.toISOString() ?? null,
+			revisionCount: p.revisionCount,
+			usefulCount: p.usefulCount,
+			votedUseful: row.voted,
+			deleted,
+			accepted: threadRow.acceptedPostId === p.id,
+			seq: p.seq,
+			can: {
+				edit: !deleted && canWrite && (own || moderator),
+				delete: !deleted && canWrite && (own || moderator),
+				vote: !deleted && canWrite && !own,
+				accept:
+					!deleted &&
+					threadRow.kind === 'question' &&
+					p.number > 1 &&
+					canWrite &&
+					(auth?.user.id === threadRow.authorId || moderator)
+			}
+		};
+	}
+
+	/* Reading */
+
+	async list(auth: Auth, spaceSlug: string, after?: string) {
+		const space = await this.spaces.readable(auth, spaceSlug);
+		const facts = accessFacts(space);
+		const rows = await this.repo.listThreads(space.space.id, auth?.user.id ?? null, decodeCursor(after), THREADS_PER_PAGE + 1);
+		const page = rows.slice(0, THREADS_PER_PAGE);
+		const last = page.at(-1);
+		return {
+			items: page.map((thread) => this.toThread(auth, { facts, thread })),
+			next: rows.length > THREADS_PER_PAGE && last ? encodeCursor(last.thread.lastActivityAt, last.thread.id) : null
+		};
+	}
+
+	/**
+	 * A thread and one page of its posts. Without a position, opens at the reader's first
+	 * unread post. Marks what it shows as read.
+	 */
+	async get(auth: Auth, threadId: string, position: { n?: number | undefined; before?: number | undefined } = {}) {
+		const ctx = await this.context(auth, threadId);
+		const t = ctx.thread.thread;
+		const thread = this.toThread(auth, ctx);
+		let from = position.n;
+		if (from === undefined && position.before === undefined && thread.firstUnreadNumber) from = thread.firstUnreadNumber;
+		if (from !== undefined) from = Math.min(from, Math.max(1, t.postCount));
+		const rows = await this.repo.postsPage(threadId, auth?.user.id ?? null, { from, before: position.before }, POSTS_PER_PAGE);
+		const items = rows.map((row) => this.toPost(auth, ctx, row));
+		const firstShown = items[0]?.number ?? 1;
+		const lastShown = items.at(-1)?.number ?? 0;
+		if (auth && lastShown > (ctx.thread.lastReadNumber ?? 0))
+			await this.repo.markRead(this.db, auth.user.id, threadId, lastShown);
+		let accepted: PostOutput | null = null;
+		if (t.acceptedPostId) {
+			const row = await this.repo.findPost(t.acceptedPostId, auth?.user.id ?? null);
+			if (row) accepted = this.toPost(auth, ctx, row);
+		}
+		return {
+			thread,
+			accepted,
+			posts: items,
+			previous: firstShown > 1 ? firstShown : null,
+			next: lastShown < t.postCount ? lastShown + 1 : null
+		};
+	}
+
+	/** Posts changed after `since` (a sequence number): what a reconnecting page missed. */
+	async catchUp(auth: Auth, threadId: string, since: number) {
+		const ctx = await this.context(auth, threadId);
+		const rows = await this.repo.postsSince(threadId, auth?.user.id ?? null, since);
+		return { thread: this.toThread(auth, ctx), posts: rows.map((row) => this.toPost(auth, ctx, row)) };
+	}
+
+	async post(auth: Auth, postId: string): Promise<{ ctx: Context; post: PostOutput; row: PostRow }> {
+		const row = await this.repo.findPost(postId, auth?.user.id ?? null);
+		if (!row) throw new NotFoundError();
+		const ctx = await this.context(auth, row.post.threadId);
+		return { ctx, post: this.toPost(auth, ctx, row), row };
+	}
+
+	/** Earlier versions, with the word diff to each next version. Checks the parent first. */
+	async revisions(auth: Auth, postId: string) {
+		const { post, row } = await this.post(auth, postId);
+		if (post.bodyHtml === null) throw new NotFoundError();
+		const revisions = await this.repo.revisions(postId);
+		const versions = [
+			...revisions.map((r) => ({ number: r.number, body: r.body, createdAt: r.createdAt })),
+			{ number: revisions.length + 1, body: row.post.body, createdAt: row.post.editedAt ?? row.post.createdAt }
+		];
+		return versions.map((v, i) => ({
+			number: v.number,
+			body: v.body,
+			createdAt: v.createdAt.toISOString(),
+			diff: i === 0 ? [[0, v.body] as [number, string]] : diffWords(versions[i - 1]!.body, v.body)
+		}));
+	}
+
+	/* Writing */
+
+	private requireUser(auth: Auth): NonNullable<Auth> {
+		if (!auth) throw new UnauthenticatedError();
+		return auth;
+	}
+
+	private async mentionsToNotify(body: string, base: Omit<NewNotification, 'userId' | 'kind'>): Promise<NewNotification[]> {
+		const handles = extractMentions(body);
+		const users = await this.accounts.findIdsByHandles(handles);
+		return users.map((u) => ({ ...base, userId: u.id, kind: 'mention' as const }));
+	}
+
+	private async render(body: string) {
+		const handles = extractMentions(body);
+		const known = new Map((await this.accounts.findIdsByHandles(handles)).map((u) => [u.handle, u.id]));
+		return renderMarkdown(body, { mentionUrl: (handle) => (known.has(handle) ? memberUrl(known.get(handle)!) : null) });
+	}
+
+	async createThread(auth: Auth, spaceSlug: string, input: CreateThreadInput) {
+		const { user } = this.requireUser(auth);
+		const space = await this.spaces.readable(auth, spaceSlug);
+		const facts = accessFacts(space);
+		if (!spaceAccess.post(auth, facts)) throw new ForbiddenError();
+		if (input.kind === 'announcement' && !spaceAccess.moderate(auth, facts))
+			throw new ForbiddenError('error_announcement_moderators');
+		if (input.clientKey) {
+			const existing = await this.repo.findPostByClientKey(user.id, input.clientKey);
+			if (existing) return this.get(auth, existing.threadId, { n: 1 });
+		}
+		const bodyHtml = await this.render(input.body);
+		const threadId = await this.db.transaction(async (tx) => {
+			const threadId = await this.repo.insertThread(tx, {
+				spaceId: space.space.id,
+				authorId: user.id,
+				kind: input.kind,
+				title: input.title,
+				postCount: 1,
+				lastSeq: 1,
+				lastPostAuthorId: user.id
+			});
+			await this.repo.insertPost(tx, {
+				threadId,
+				authorId: user.id,
+				number: 1,
+				seq: 1,
+				body: input.body,
+				bodyHtml,
+				clientKey: input.clientKey ?? null
+			});
+			await this.repo.bumpSpace(tx, space.space.id, { threads: 1, posts: 1 });
+			await this.repo.markRead(tx, user.id, threadId, 1, true);
+			return threadId;
+		});
+		const result = await this.get(auth, threadId, { n: 1 });
+		this.realtime.emitToSpace(space.space.id, 'thread:activity', { spaceId: space.space.id, threadId, created: true });
+		await this.notifications.notify(
+			await this.mentionsToNotify(input.body, {
+				actorId: user.id,
+				spaceId: space.space.id,
+				threadId,
+				postId: result.posts[0]!.id
+			})
+		);
+		return result;
+	}
+
+	async reply(auth: Auth, threadId: string, input: CreatePostInput): Promise<PostOutput> {
+		const { user } = this.requireUser(auth);
+		if (input.clientKey) {
+			const existing = await this.repo.findPostByClientKey(user.id, input.clientKey);
+			if (existing) return (await this.post(auth, existing.id)).post;
+		}
+		const ctx = await this.context(auth, threadId);
+		if (!spaceAccess.post(auth, ctx.facts)) throw new ForbiddenError();
+		let quoted: PostRow | undefined;
+		if (input.quotePostId) {
+			// Quoting is reading: the quoted post must be readable by the replier.
+			quoted = (await this.post(auth, input.quotePostId)).row;
+			if (quoted.post.deletedAt) throw new NotFoundError();
+		}
+		const bodyHtml = await this.render(input.body);
+		let postId: string;
+		try {
+			postId = await this.db.transaction(async (tx) => {
+				const { seq, postCount } = await this.repo.nextNumbers(tx, threadId, { newPost: true, bump: { authorId: user.id } });
+				const id = await this.repo.insertPost(tx, {
+					threadId,
+					authorId: user.id,
+					number: postCount,
+					seq,
+					body: input.body,
+					bodyHtml,
+					quotePostId: quoted?.post.id ?? null,
+					clientKey: input.clientKey ?? null
+				});
+				await this.repo.bumpSpace(tx, ctx.thread.thread.spaceId, { posts: 1 });
+				await this.repo.markRead(tx, user.id, threadId, postCount, true);
+				return id;
+			});
+		} catch (error) {
+			// The same send twice at once: the idempotency key's unique index kept one.
+			if (input.clientKey && uniqueViolation(error) === 'posts_author_client_key') {
+				const existing = await this.repo.findPostByClientKey(user.id, input.clientKey);
+				if (existing) return (await this.post(auth, existing.id)).post;
+			}
+			throw error;
+		}
+		const { post } = await this.post(auth, postId);
+		this.publishPost(ctx, 'post:created', post);
+		this.realtime.emitToSpace(ctx.thread.thread.spaceId, 'thread:activity', {
+			spaceId: ctx.thread.thread.spaceId,
+			threadId,
+			created: false
+		});
+		const base = { actorId: user.id, spaceId: ctx.thread.thread.spaceId, threadId, postId };
+		const mentions = await this.mentionsToNotify(input.body, base);
+		const mentioned = new Set(mentions.map((m) => m.userId));
+		const watchers = (await this.repo.watcherIds(threadId)).filter((id) => !mentioned.has(id));
+		if (quoted && !mentioned.has(quoted.post.authorId) && !watchers.includes(quoted.post.authorId))
+			watchers.push(quoted.post.authorId);
+		await this.notifications.notify([...mentions, ...watchers.map((userId) => ({ ...base, userId, kind: 'reply' as const }))]);
+		return post;
+	}
+
+	/**
+	 * Broadcasts a post change to the thread's room. The room holds readers of every kind, so
+	 * the payload is the view of a plain reader: a deleted post carries no body.
+	 */
+	private publishPost(ctx: Context, event: 'post:created' | 'post:updated' | 'post:deleted' | 'post:voted', post: PostOutput) {
+		const { can: _can, body: _body, votedUseful: _voted, ...shared } = post;
+		const payload = { ...shared, bodyHtml: post.deleted ? null : post.bodyHtml };
+		this.realtime.emitToThread({ spaceId: ctx.thread.thread.spaceId, threadId: post.threadId }, event, {
+			threadId: post.threadId,
+			seq: post.seq,
+			post: payload
+		});
+	}
+
+	async edit(auth: Auth, postId: string, body: string): Promise<PostOutput> {
+		const { user } = this.requireUser(auth);
+		const { ctx, post, row } = await this.post(auth, postId);
+		if (!post.can.edit) throw new ForbiddenError();
+		if (body === row.post.body) return post;
+		const bodyHtml = await this.render(body);
+		await this.db.transaction(async (tx) => {
+			const { seq } = await this.repo.nextNumbers(tx, row.post.threadId, { newPost: false });
+			await this.repo.addRevision(tx, {
+				postId,
+				number: row.post.revisionCount + 1,
+				body: row.post.body,
+				editedBy: user.id,
+				createdAt: row.post.editedAt ?? row.post.createdAt
+			});
+			await this.repo.updatePost(tx, postId, {
+				body,
+				bodyHtml,
+				seq,
+				editedAt: new Date(),
+				revisionCount: row.post.revisionCount + 1
+			});
+		});
+		const updated = (await this.post(auth, postId)).post;
+		this.publishPost(ctx, 'post:updated', updated);
+		return updated;
+	}
+
+	/** Soft delete: readers see a placeholder, moderators still see the text. */
+	async delete(auth: Auth, postId: string): Promise<PostOutput> {
+		const { user } = this.requireUser(auth);
+		const { ctx, post, row } = await this.post(auth, postId);
+		if (!post.can.delete) throw new ForbiddenError();
+		await this.db.transaction(async (tx) => {
+			const { seq } = await this.repo.nextNumbers(tx, row.post.threadId, { newPost: false });
+			await this.repo.updatePost(tx, postId, { deletedAt: new Date(), deletedBy: user.id, seq });
+			if (ctx.thread.thread.acceptedPostId === postId) await this.repo.setAccepted(tx, row.post.threadId, null);
+		});
+		const deleted = (await this.post(auth, postId)).post;
+		this.publishPost(ctx, 'post:deleted', deleted);
+		return deleted;
+	}
+
+	/** "Utile": one vote per member, never on one's own post. */
+	async vote(auth: Auth, postId: string, useful: boolean): Promise<PostOutput> {
+		const { user } = this.requireUser(auth);
+		const { ctx, post, row } = await this.post(auth, postId);
+		if (row.post.authorId === user.id) throw new ConflictError('error_vote_own');
+		if (!post.can.vote) throw new ForbiddenError();
+		const changed = await this.db.transaction(async (tx) => {
+			if (!(await this.repo.setVote(tx, postId, user.id, useful))) return false;
+			const { seq } = await this.repo.nextNumbers(tx, row.post.threadId, { newPost: false });
+			await this.repo.updatePost(tx, postId, { usefulCount: row.post.usefulCount + (useful ? 1 : -1), seq });
+			return true;
+		});
+		const updated = (await this.post(auth, postId)).post;
+		if (changed) this.publishPost(ctx, 'post:voted', updated);
+		return updated;
+	}
+
+	/** The question's author or a moderator marks one reply as the accepted answer (or none). */
+	async accept(auth: Auth, threadId: string, postId: string | null) {
+		const { user } = this.requireUser(auth);
+		const ctx = await this.context(auth, threadId);
+		const t = ctx.thread.thread;
+		if (t.kind !== 'question') throw new ConflictError('error_not_question');
+		if (t.authorId !== user.id && !spaceAccess.moderate(auth, ctx.facts)) throw new ForbiddenError();
+		let answerAuthor: string | null = null;
+		if (postId) {
+			const { post, row } = await this.post(auth, postId);
+			if (row.post.threadId !== threadId || !post.can.accept) throw new NotFoundError();
+			answerAuthor = row.post.authorId;
+		}
+		await this.db.transaction(async (tx) => {
+			await this.repo.setAccepted(tx, threadId, postId);
+		});
+		this.realtime.emitToThread({ spaceId: t.spaceId, threadId }, 'thread:accepted', { threadId, postId });
+		if (answerAuthor && postId) {
+			await this.notifications.notify([
+				{ userId: answerAuthor, kind: 'accepted', actorId: user.id, spaceId: t.spaceId, threadId, postId }
+			]);
+		}
+		return this.get(auth, threadId, { n: 1 });
+	}
+}
