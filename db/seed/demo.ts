@@ -2,6 +2,7 @@ import { count } from 'drizzle-orm';
 import { hashPassword } from '../../server/auth/password.ts';
 import { handleBase } from '../../server/modules/accounts/handle.ts';
 import type { Database } from '../client.ts';
+import { seedDemoDiscussions } from './discussions.ts';
 import { organisations, users, type OrganisationType, type Role } from '../schema/index.ts';
 
 /** Shared by every demo account; printed in the README. */
@@ -116,6 +117,7 @@ export async function seedDemo(db: Database): Promise<void> {
 				.onConflictDoNothing();
 		}
 	});
+	await seedDemoDiscussions(db);
 }
 
 /** First start of an embedded database: seed when no account exists yet. */
