@@ -73,7 +73,8 @@ export function spacesRoutes({ spaces }: Services) {
 				tags,
 				summary: 'Join; for a private space, accept an invitation or ask to join',
 				params: spaceSlugParams,
-				body: joinInput.optional(),
+				// No body at all is fine: Fastify then passes null.
+				body: joinInput.nullish(),
 				response: { 200: membershipOutput, ...errorResponses(401, 404) }
 			},
 			handler: async (request) => ({ membership: await spaces.join(request.auth, request.params.slug, request.body?.message) })
