@@ -180,15 +180,11 @@ export function attachGateway(
 		publisher: {
 			disconnectUser: (userId) => end(rooms.user(userId), 'revoked'),
 			disconnectSession: (sessionId) => end(rooms.session(sessionId), 'logout'),
-			evictFromSpace: (userId, spaceId) => {
+			evictFromSpace: async (userId, spaceId) => {
 				const prefix = rooms.space(spaceId);
-				void io
-					.in(rooms.user(userId))
-					.fetchSockets()
-					.then((sockets) => {
-						for (const s of sockets)
-							for (const room of s.rooms) if (room === prefix || room.startsWith(`${prefix}:`)) s.leave(room);
-					});
+				for (const s of await io.in(rooms.user(userId)).fetchSockets()) {
+					for (const room of s.rooms) if (room === prefix || room.startsWith(`${prefix}:`)) s.leave(room);
+				}
 			},
 			emitToUser: (userId, event, payload) => emit(rooms.user(userId), event, payload),
 			emitToThread: (thread, event, payload) => emit(rooms.thread(thread.spaceId, thread.threadId), event, payload),

@@ -11,7 +11,7 @@ export interface RealtimePublisher {
 	/** Closes the sockets opened with this session (single logout). */
 	disconnectSession(sessionId: string): void;
 	/** Takes the user's sockets out of every room of this space (left, removed). */
-	evictFromSpace(userId: string, spaceId: string): void;
+	evictFromSpace(userId: string, spaceId: string): Promise<void>;
 	emitToUser<E extends keyof ServerToClientEvents>(
 		userId: string,
 		event: E,
@@ -44,8 +44,8 @@ export class LateBoundPublisher implements RealtimePublisher {
 		this.target?.disconnectSession(sessionId);
 	}
 
-	evictFromSpace(userId: string, spaceId: string) {
-		this.target?.evictFromSpace(userId, spaceId);
+	async evictFromSpace(userId: string, spaceId: string) {
+		await this.target?.evictFromSpace(userId, spaceId);
 	}
 
 	emitToUser: RealtimePublisher['emitToUser'] = (userId, event, payload) => this.target?.emitToUser(userId, event, payload);

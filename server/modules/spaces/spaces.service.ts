@@ -178,7 +178,7 @@ export class SpacesService {
 		const row = await this.repo.findBySlug(slug, user.id);
 		if (!row || !row.memberStatus) throw new NotFoundError();
 		await this.repo.removeMember(this.db, row.space.id, user.id);
-		if (row.space.visibility === 'private') this.realtime.evictFromSpace(user.id, row.space.id);
+		if (row.space.visibility === 'private') await this.realtime.evictFromSpace(user.id, row.space.id);
 	}
 
 	private async managed(auth: Auth, slug: string) {
@@ -235,7 +235,7 @@ export class SpacesService {
 		const row = await this.managed(auth, slug);
 		if (!(await this.repo.membership(row.space.id, userId))) throw new NotFoundError();
 		await this.repo.removeMember(this.db, row.space.id, userId);
-		this.realtime.evictFromSpace(userId, row.space.id);
+		await this.realtime.evictFromSpace(userId, row.space.id);
 	}
 
 	/** Readers see active members; managers also see invitations and requests. */
