@@ -184,4 +184,112 @@ describe('threads and posts', () => {
 		expect(notes.unread).toBe(1);
 		expect(notes.items[0]).toMatchObject({ kind: 'mention', url: `/fils/${threadId}?n=2#p-2` });
 	});
+
+	it('refuses extra fields on every write instead of storing them (mass assignment)', async () => {
+		const { slug } = await createSpace(t);
+		const author = await createUser(t);
+		const other = await createUser(t);
+		const thread = await send('POST', `/api/v1/spaces/${slug}/threads`, author.cookie, {
+			title: 'Un fil ordinaire',
+			body: 'Texte',
+			authorId: other.id,
+			pinned: true,
+			createdAt: '2000-01-01T00:00:00Z'
+		});
+		expect(thread.statusCode).toBe(400);
+		expect(Object.keys(thread.json().error.fields).sort()).toEqual(['authorId', 'createdAt', 'pinned']);
+		const { threadId, firstPostId } = await createThread(t, author, slug);
+		for (const [method, url, payload] of [
+			['POST', `/api/v1/threads/${threadId}/posts`, { body: 'Texte', number: 1, spaceId: threadId }],
+			['PATCH', `/api/v1/posts/${firstPostId}`, { body: 'Texte', usefulCount: 99 }],
+			['PUT', `/api/v1/posts/${firstPostId}/vote`, { useful: true, userId: author.id }],
+			['PATCH', `/api/v1/spaces/${slug}`, { name: 'Nouveau nom', createdBy: other.id }]
+		] as const) {
+			const res = await send(method, url, other.cookie, payload);
+			expect(res.statusCode, url).toBe(400);
+		}
+	});
+});
+
+describe('private content never leaks sideways', () => {
+	it('does not notify a mentioned member who cannot read the private space', async () => {
+		const { slug, admin } = await createSpace(t, { visibility: 'private' });
+		const outsider = await createUser(t);
+		const handle = (await get('/api/v1/me', outsider.cookie)).json().handle;
+		const { threadId } = await createThread(t, admin, slug);
+		const post = (await reply(t, admin, threadId, { body: `Et @${handle}, qu’en dit-il ?` })).json();
+		expect((await get('/api/v1/notifications', outsider.cookie)).json()).toEqual({ items: [], unread: 0 });
+		// The mention still links to the public profile; only the notification is withheld.
+		expect(post.bodyHtml).toContain(`/membres/${outsider.id}`);
+	});
+
+	it('drops a removed member’s notifications about the space', async () => {
+		const { slug, admin } = await createSpace(t, { visibility: 'private' });
+		const member = await createUser(t);
+		const handle = (await get('/api/v1/me', member.cookie)).json().handle;
+		await send('POST', `/api/v1/spaces/${slug}/invitations`, admin.cookie, { handle });
+		await send('POST', `/api/v1/spaces/${slug}/membership`, member.cookie);
+		const { threadId } = await createThread(t, member, slug);
+		await reply(t, admin, threadId, { body: 'Réponse dans l’espace privé' });
+		const before = (await get('/api/v1/notifications', member.cookie)).json();
+		expect(before.items.map((n: { kind: string }) => n.kind)).toContain('reply');
+		await send('DELETE', `/api/v1/spaces/${slug}/members/${member.id}`, admin.cookie);
+		const after = (await get('/api/v1/notifications', member.cookie)).json();
+		expect(after.items.filter((n: { kind: string }) => n.kind === 'reply')).toEqual([]);
+		await reply(t, admin, threadId, { body: 'Après le retrait' });
+		expect(
+			(await get('/api/v1/notifications', member.cookie)).json().items.filter((n: { kind: string }) => n.kind === 'reply')
+		).toEqual([]);
+	});
+
+	it('refuses to quote a post the replier cannot read', async () => {
+		const { slug: privateSlug, admin } = await createSpace(t, { visibility: 'private' });
+		const { firstPostId: secret } = await createThread(t, admin, privateSlug, { body: 'Secret' });
+		const { slug } = await createSpace(t, { admin });
+		const outsider = await createUser(t);
+		const { threadId } = await createThread(t, outsider, slug);
+		const res = await reply(t, outsider, threadId, { body: 'Je cite', quotePostId: secret });
+		expect(res.statusCode).toBe(404);
+	});
+
+	it('lists no private space, thread title or member to outsiders', async () => {
+		const { slug, admin } = await createSpace(t, { visibility: 'private' });
+		await createThread(t, admin, slug, { title: 'Titre confidentiel du fil' });
+		const outsider = await createUser(t);
+		for (const cookie of [undefined, outsider.cookie]) {
+			for (const url of ['/api/v1/spaces', `/api/v1/spaces/${slug}/threads`, `/api/v1/spaces/${slug}/members`]) {
+				const res = await get(url, cookie);
+				expect(res.body).not.toContain('Titre confidentiel');
+				expect(res.body).not.toContain(slug);
+			}
+		}
+	});
+});
+
+describe('API description', () => {
+	it('documents the discussion operations', async () => {
+		const doc = (await get('/api/openapi.json')).json();
+		const ids = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((ops) =>
+			Object.values(ops).map((op) => op.operationId)
+		);
+		expect(ids).toEqual(
+			expect.arrayContaining([
+				'spaces.list',
+				'spaces.get',
+				'spaces.create',
+				'spaces.update',
+				'spaces.join',
+				'spaces.invite',
+				'spaces.decideJoin',
+				'threads.list',
+				'threads.get',
+				'threads.create',
+				'posts.create',
+				'posts.update',
+				'posts.delete',
+				'posts.vote',
+				'notifications.list'
+			])
+		);
+	});
 });
