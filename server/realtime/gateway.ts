@@ -166,6 +166,11 @@ export function attachGateway(
 		});
 	});
 
+	const leaveSpace = (socket: { rooms: Set<string>; leave: (room: string) => void }, spaceId: string) => {
+		const prefix = rooms.space(spaceId);
+		for (const room of socket.rooms) if (room === prefix || room.startsWith(`${prefix}:`)) socket.leave(room);
+	};
+
 	// The publisher's signature already ties each event to its payload type.
 	const emit = (room: string, event: keyof ServerToClientEvents, payload: unknown) =>
 		(io.to(room).emit as (event: string, payload: unknown) => boolean)(event, payload);
@@ -181,10 +186,10 @@ export function attachGateway(
 			disconnectUser: (userId) => end(rooms.user(userId), 'revoked'),
 			disconnectSession: (sessionId) => end(rooms.session(sessionId), 'logout'),
 			evictFromSpace: async (userId, spaceId) => {
-				const prefix = rooms.space(spaceId);
-				for (const s of await io.in(rooms.user(userId)).fetchSockets()) {
-					for (const room of s.rooms) if (room === prefix || room.startsWith(`${prefix}:`)) s.leave(room);
-				}
+				for (const s of await io.in(rooms.user(userId)).fetchSockets()) leaveSpace(s, spaceId);
+			},
+			evictFromSpaceUnless: async (spaceId, keep) => {
+				for (const s of await io.fetchSockets()) if (!keep(s.data.userId)) leaveSpace(s, spaceId);
 			},
 			emitToUser: (userId, event, payload) => emit(rooms.user(userId), event, payload),
 			emitToThread: (thread, event, payload) => emit(rooms.thread(thread.spaceId, thread.threadId), event, payload),

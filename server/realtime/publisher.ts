@@ -12,6 +12,8 @@ export interface RealtimePublisher {
 	disconnectSession(sessionId: string): void;
 	/** Takes the user's sockets out of every room of this space (left, removed). */
 	evictFromSpace(userId: string, spaceId: string): Promise<void>;
+	/** Takes every socket whose user fails `keep` out of the space's rooms (visibility narrowed). */
+	evictFromSpaceUnless(spaceId: string, keep: (userId: string | null) => boolean): Promise<void>;
 	emitToUser<E extends keyof ServerToClientEvents>(
 		userId: string,
 		event: E,
@@ -46,6 +48,10 @@ export class LateBoundPublisher implements RealtimePublisher {
 
 	async evictFromSpace(userId: string, spaceId: string) {
 		await this.target?.evictFromSpace(userId, spaceId);
+	}
+
+	async evictFromSpaceUnless(spaceId: string, keep: (userId: string | null) => boolean) {
+		await this.target?.evictFromSpaceUnless(spaceId, keep);
 	}
 
 	emitToUser: RealtimePublisher['emitToUser'] = (userId, event, payload) => this.target?.emitToUser(userId, event, payload);

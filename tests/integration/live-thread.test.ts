@@ -179,4 +179,31 @@ describe('a thread, live', () => {
 		expect(received).toEqual([]);
 		await expect(watch(socket, threadId)).rejects.toThrow(/not_found/);
 	});
+
+	it('stops a public thread’s events to outsiders when its space turns private', async () => {
+		const { slug, admin } = await createSpace(t);
+		const { threadId } = await createThread(t, admin, slug);
+		const outsider = await createUser(t);
+		const anonymous = track(connect(baseUrl));
+		const signedIn = track(connect(baseUrl, { cookie: outsider.cookie }));
+		const adminSocket = track(connect(baseUrl, { cookie: admin.cookie }));
+		await Promise.all([anonymous, signedIn, adminSocket].map(connected));
+		for (const s of [anonymous, signedIn, adminSocket]) await watch(s, threadId);
+		const received: string[] = [];
+		anonymous.on('post:created', () => received.push('anonymous'));
+		signedIn.on('post:created', () => received.push('outsider'));
+		const adminGot = nextEvent(adminSocket, 'post:created');
+
+		const res = await t.app.inject({
+			method: 'PATCH',
+			url: `/api/v1/spaces/${slug}`,
+			headers: { origin: TEST_ORIGIN, cookie: admin.cookie },
+			payload: { visibility: 'private' }
+		});
+		expect(res.statusCode).toBe(200);
+		await reply(t, admin, threadId, { body: 'Désormais privé' });
+		await adminGot;
+		await new Promise((r) => setTimeout(r, 100));
+		expect(received).toEqual([]);
+	});
 });

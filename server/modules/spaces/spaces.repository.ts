@@ -126,6 +126,16 @@ export class SpacesRepository {
 			.then((rows) => rows.map((r) => r.id));
 	}
 
+	/** Who may read the space once private: its active members and the admins. */
+	async readerIdsOfPrivate(spaceId: string) {
+		const members = await this.db
+			.select({ id: spaceMembers.userId })
+			.from(spaceMembers)
+			.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.status, 'active')));
+		const admins = await this.db.select({ id: users.id }).from(users).where(eq(users.role, 'admin'));
+		return [...members, ...admins].map((r) => r.id);
+	}
+
 	findUserByHandle(handle: string) {
 		return this.db
 			.select({ id: users.id, displayName: users.displayName })

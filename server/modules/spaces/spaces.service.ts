@@ -140,6 +140,13 @@ export class SpacesService {
 				...(archived !== undefined ? { archivedAt: archived ? (row.space.archivedAt ?? new Date()) : null } : {})
 			});
 		});
+		// A narrower visibility applies to live sockets at once, not at their next page load.
+		if (fields.visibility === 'members' && row.space.visibility === 'public') {
+			await this.realtime.evictFromSpaceUnless(row.space.id, (userId) => userId !== null);
+		} else if (fields.visibility === 'private' && row.space.visibility !== 'private') {
+			const allowed = new Set(await this.repo.readerIdsOfPrivate(row.space.id));
+			await this.realtime.evictFromSpaceUnless(row.space.id, (userId) => userId !== null && allowed.has(userId));
+		}
 		return this.get(auth, slug);
 	}
 
