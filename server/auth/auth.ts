@@ -1,3 +1,4 @@
+import { UnauthenticatedError } from '../lib/errors.ts';
 import type { Locale, Role } from '../../db/schema/values.ts';
 
 /** The caller, as every service method receives it. `null` = anonymous visitor. */
@@ -15,6 +16,12 @@ export interface AuthSession {
 }
 
 export type Auth = { user: AuthUser; session: AuthSession } | null;
+
+/** The signed-in caller, or UnauthenticatedError (401). */
+export function requireUser(auth: Auth): NonNullable<Auth> {
+	if (!auth) throw new UnauthenticatedError();
+	return auth;
+}
 
 /** Cookie shared by browsers, API clients and the socket handshake. */
 export const SESSION_COOKIE = 'palabre_session';

@@ -1,6 +1,6 @@
 import type { Database } from '../../../db/client.ts';
 import type { Role } from '../../../db/schema/index.ts';
-import type { Auth } from '../../auth/auth.ts';
+import { requireUser, type Auth } from '../../auth/auth.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../../auth/password.ts';
 import type { IssuedSession, SessionService } from '../../auth/sessions.ts';
 import {
@@ -68,11 +68,6 @@ export function uniqueViolation(error: unknown): string | null {
 	const e = error as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown };
 	if (e?.code === '23505') return e.constraint_name ?? e.constraint ?? '';
 	return e?.cause ? uniqueViolation(e.cause) : null;
-}
-
-function requireUser(auth: Auth): NonNullable<Auth> {
-	if (!auth) throw new UnauthenticatedError();
-	return auth;
 }
 
 export class AccountsService {

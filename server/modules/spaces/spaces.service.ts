@@ -1,6 +1,6 @@
 import type { Database } from '../../../db/client.ts';
-import type { Auth } from '../../auth/auth.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../../lib/errors.ts';
+import { requireUser, type Auth } from '../../auth/auth.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.ts';
 import { renderMarkdown } from '../../lib/markdown.ts';
 import type { RealtimePublisher } from '../../realtime/publisher.ts';
 import { memberUrl, uniqueViolation } from '../accounts/accounts.service.ts';
@@ -44,11 +44,6 @@ function toSpace(auth: Auth, row: SpaceRow): SpaceOutput {
 			manage: spaceAccess.manage(auth, facts)
 		}
 	};
-}
-
-function requireUser(auth: Auth): NonNullable<Auth> {
-	if (!auth) throw new UnauthenticatedError();
-	return auth;
 }
 
 export class SpacesService {

@@ -1,7 +1,7 @@
 import type { Database } from '../../../db/client.ts';
-import type { Auth } from '../../auth/auth.ts';
+import { requireUser, type Auth } from '../../auth/auth.ts';
 import { diffWords } from '../../lib/diff.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../lib/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import { extractMentions, renderMarkdown } from '../../lib/markdown.ts';
 import type { RealtimePublisher } from '../../realtime/publisher.ts';
 import { memberUrl, uniqueViolation } from '../accounts/accounts.service.ts';
@@ -197,11 +197,6 @@ export class ThreadsService {
 
 	/* Writing */
 
-	private requireUser(auth: Auth): NonNullable<Auth> {
-		if (!auth) throw new UnauthenticatedError();
-		return auth;
-	}
-
 	private async mentionsToNotify(body: string, base: Omit<NewNotification, 'userId' | 'kind'>): Promise<NewNotification[]> {
 		const handles = extractMentions(body);
 		const users = await this.accounts.findIdsByHandles(handles);
@@ -215,7 +210,7 @@ export class ThreadsService {
 	}
 
 	async createThread(auth: Auth, spaceSlug: string, input: CreateThreadInput) {
-		const { user } = this.requireUser(auth);
+		const { user } = requireUser(auth);
 		const space = await this.spaces.readable(auth, spaceSlug);
 		const facts = accessFacts(space);
 		if (!spaceAccess.post(auth, facts)) throw new ForbiddenError();
@@ -263,7 +258,7 @@ export class ThreadsService {
 	}
 
 	async reply(auth: Auth, threadId: string, input: CreatePostInput): Promise<PostOutput> {
-		const { user } = this.requireUser(auth);
+		const { user } = requireUser(auth);
 		if (input.clientKey) {
 			const existing = await this.repo.findPostByClientKey(user.id, input.clientKey);
 			if (existing) return (await this.post(auth, existing.id)).post;
@@ -335,7 +330,7 @@ export class ThreadsService {
 	}
 
 	async edit(auth: Auth, postId: string, body: string): Promise<PostOutput> {
-		const { user } = this.requireUser(auth);
+		const { user } = requireUser(auth);
 		const { ctx, post, row } = await this.post(auth, postId);
 		if (!post.can.edit) throw new ForbiddenError();
 		if (body === row.post.body) return post;
@@ -364,7 +359,7 @@ export class ThreadsService {
 
 	/** Soft delete: readers see a placeholder, moderators still see the text. */
 	async delete(auth: Auth, postId: string): Promise<PostOutput> {
-		const { user } = this.requireUser(auth);
+		const { user } = requireUser(auth);
 		const { ctx, post, row } = await this.post(auth, postId);
 		if (!post.can.delete) throw new ForbiddenError();
 		await this.db.transaction(async (tx) => {
@@ -379,7 +374,7 @@ export class ThreadsService {
 
 	/** "Utile": one vote per member, never on one's own post. */
 	async vote(auth: Auth, postId: string, useful: boolean): Promise<PostOutput> {
-		const { user } = this.requireUser(auth);
+		const { user } = requireUser(auth);
 		const { ctx, post, row } = await this.post(auth, postId);
 		if (row.post.authorId === user.id) throw new ConflictError('error_vote_own');
 		if (!post.can.vote) throw new ForbiddenError();
@@ -396,7 +391,7 @@ export class ThreadsService {
 
 	/** The question's author or a moderator marks one reply as the accepted answer (or none). */
 	async accept(auth: Auth, threadId: string, postId: string | null) {
-		const { user } = this.requireUser(auth);
+		const { user } = requireUser(auth);
 		const ctx = await this.context(auth, threadId);
 		const t = ctx.thread.thread;
 		if (t.kind !== 'question') throw new ConflictError('error_not_question');
