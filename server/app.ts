@@ -9,6 +9,7 @@ import { registerErrorHandler } from './lib/error-handler.ts';
 import { registerSecurity } from './lib/security.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
+import { searchRoutes } from './modules/search/search.routes.ts';
 import { spacesRoutes } from './modules/spaces/spaces.routes.ts';
 import { threadsRoutes } from './modules/threads/threads.routes.ts';
 import { attachGateway, type RealtimeServer } from './realtime/gateway.ts';
@@ -100,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<PalabreApp> {
 		await api.register(spacesRoutes(services), { prefix: '/api/v1' });
 		await api.register(threadsRoutes(services), { prefix: '/api/v1' });
 		await api.register(notificationsRoutes(services), { prefix: '/api/v1' });
+		await api.register(searchRoutes(services), { prefix: '/api/v1' });
 	});
 
 	const gateway = attachGateway(app.server, {

@@ -7,6 +7,7 @@ import type { RoomAuthority } from './realtime/gateway.ts';
 import type { RealtimePublisher } from './realtime/publisher.ts';
 import { AccountsRepository } from './modules/accounts/accounts.repository.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
+import { SearchService } from './modules/search/search.service.ts';
 import { SpacesService } from './modules/spaces/spaces.service.ts';
 import { ThreadsService } from './modules/threads/threads.service.ts';
 
@@ -31,6 +32,7 @@ export function buildServices(deps: ServiceDeps) {
 	const spaces = new SpacesService(deps.db, deps.realtime, notifications);
 	notifications.bindSpaces(spaces.repo);
 	const threads = new ThreadsService(deps.db, spaces, new AccountsRepository(deps.db), notifications, deps.realtime);
+	const search = new SearchService(deps.db);
 
 	/** What the socket gateway asks before letting a socket into a room. */
 	const rooms: RoomAuthority = {
@@ -54,6 +56,7 @@ export function buildServices(deps: ServiceDeps) {
 		notifications,
 		spaces,
 		threads,
+		search,
 		rooms,
 		health: {
 			async check() {
