@@ -17,21 +17,23 @@ const NOBODY = '00000000-0000-0000-0000-000000000000';
 export class SpacesRepository {
 	constructor(private db: Database) {}
 
-	/** Spaces with the caller's membership and unread-thread count (0 for visitors). */
-	private withViewer(userId: string | null, tx: Executor = this.db) {
+	/**
+	 * Spaces with the caller's membership and, when asked, their unread-thread count. The
+	 * count scans the space's threads: visitors (no reads) and access checks skip it.
+	 */
+	private withViewer(userId: string | null, tx: Executor = this.db, withUnread = true) {
 		const viewer = userId ?? NOBODY;
-		return tx
-			.select({
-				space: spaces,
-				memberRole: spaceMembers.role,
-				memberStatus: spaceMembers.status,
-				unreadThreads: sql<number>`(
+		const unreadThreads =
+			userId && withUnread
+				? sql<number>`(
 					select count(*)::int from ${threads} t
 					left join ${threadReads} r on r.thread_id = t.id and r.user_id = ${viewer}
 					where t.space_id = ${spaces.id} and t.deleted_at is null
 					and t.post_count > coalesce(r.last_read_number, 0)
 				)`
-			})
+				: sql<number>`0`;
+		return tx
+			.select({ space: spaces, memberRole: spaceMembers.role, memberStatus: spaceMembers.status, unreadThreads })
 			.from(spaces)
 			.leftJoin(spaceMembers, and(eq(spaceMembers.spaceId, spaces.id), eq(spaceMembers.userId, viewer)));
 	}
@@ -47,8 +49,9 @@ export class SpacesRepository {
 			.then((rows) => rows[0]);
 	}
 
+	/** By id, for access checks of content inside the space: no unread count. */
 	findById(id: string, userId: string | null, tx: Executor = this.db) {
-		return this.withViewer(userId, tx)
+		return this.withViewer(userId, tx, false)
 			.where(eq(spaces.id, id))
 			.limit(1)
 			.then((rows) => rows[0]);
