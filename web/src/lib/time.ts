@@ -7,10 +7,23 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 	['minute', 60]
 ];
 
-/** "il y a 3 heures" / "3 hours ago", in the reader's language; "à l'instant" under a minute. */
+/**
+ * Intl formatters cost far more to build than to use (a thread page formats dozens of
+ * dates): one per locale and kind, kept for the life of the process.
+ */
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+const exactFormats = new Map<string, Intl.DateTimeFormat>();
+
+function cached<T>(cache: Map<string, T>, locale: string, make: () => T): T {
+	let format = cache.get(locale);
+	if (!format) cache.set(locale, (format = make()));
+	return format;
+}
+
+/** "il y a 3 heures" / "3 hours ago", in the reader's language; "maintenant" under a minute. */
 export function relativeTime(iso: string, locale: string, now = Date.now()): string {
 	const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-	const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+	const format = cached(relativeFormats, locale, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
 	for (const [unit, size] of UNITS) {
 		if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
 	}
@@ -18,7 +31,10 @@ export function relativeTime(iso: string, locale: string, now = Date.now()): str
 }
 
 export function exactTime(iso: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long', timeStyle: 'short' }).format(
-		new Date(iso)
+	const format = cached(
+		exactFormats,
+		locale,
+		() => new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long', timeStyle: 'short' })
 	);
+	return format.format(new Date(iso));
 }
