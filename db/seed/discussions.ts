@@ -313,11 +313,9 @@ export async function seedDemoDiscussions(db: Database): Promise<void> {
 			})
 			.where(eq(threads.id, id));
 	}
-	await db
-		.update(spaces)
-		.set({
-			lastActivityAt: sql`coalesce((select max(last_activity_at) from ${threads} where space_id = ${spaces.id}), ${spaces.createdAt})`
-		});
+	await db.update(spaces).set({
+		lastActivityAt: sql`coalesce((select max(last_activity_at) from ${threads} where space_id = ${spaces.id}), ${spaces.createdAt})`
+	});
 	// The demo's notifications were made while seeding; start everyone with a clean slate.
 	await db.execute(sql`update notifications set read_at = now()`);
 }

@@ -1,5 +1,9 @@
-import type { OrganisationType, Role } from '$db/schema/values';
+import type { OrganisationType, Role, SpaceMemberRole, SpaceVisibility, ThreadKind } from '$db/schema/values';
 import { m } from '$lib/paraglide/messages';
+import { cached } from '$lib/time';
+
+const regionNames = new Map<string, Intl.DisplayNames>();
+const longDates = new Map<string, Intl.DateTimeFormat>();
 
 /** Catalogue labels of enumerated values, spelled out so unused ones are tree-shaken. */
 export const organisationTypeLabel: Record<OrganisationType, () => string> = {
@@ -35,12 +39,39 @@ export const statusLabel: Record<'active' | 'suspended', () => string> = {
 /** Country names come from the platform's Intl data, in the reader's language. */
 export function countryName(code: string, locale: string): string {
 	try {
-		return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
+		return cached(regionNames, locale, () => new Intl.DisplayNames([locale], { type: 'region' })).of(code) ?? code;
 	} catch {
 		return code;
 	}
 }
 
 export function formatDate(iso: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long' }).format(new Date(iso));
+	return cached(
+		longDates,
+		locale,
+		() => new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long' })
+	).format(new Date(iso));
 }
+
+export const visibilityLabel: Record<SpaceVisibility, () => string> = {
+	public: m.visibility_public,
+	members: m.visibility_members,
+	private: m.visibility_private
+};
+
+export const visibilityHint: Record<SpaceVisibility, () => string> = {
+	public: m.visibility_public_hint,
+	members: m.visibility_members_hint,
+	private: m.visibility_private_hint
+};
+
+export const threadKindLabel: Record<ThreadKind, () => string> = {
+	discussion: m.thread_kind_discussion,
+	question: m.thread_kind_question,
+	announcement: m.thread_kind_announcement
+};
+
+export const spaceRoleLabel: Record<SpaceMemberRole, () => string> = {
+	member: m.space_role_member,
+	moderator: m.space_role_moderator
+};

@@ -14,7 +14,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
 const exactFormats = new Map<string, Intl.DateTimeFormat>();
 
-function cached<T>(cache: Map<string, T>, locale: string, make: () => T): T {
+export function cached<T>(cache: Map<string, T>, locale: string, make: () => T): T {
 	let format = cache.get(locale);
 	if (!format) cache.set(locale, (format = make()));
 	return format;

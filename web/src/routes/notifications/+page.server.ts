@@ -1,0 +1,37 @@
+import { redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import type { Actions, PageServerLoad } from './$types';
+
+const before = z.iso.datetime();
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	if (!locals.auth) redirect(303, `/connexion?next=${encodeURIComponent(url.pathname + url.search)}`);
+	const cursor = before.safeParse(url.searchParams.get('avant'));
+	const { items, unread } = await locals.services.notifications.list(locals.auth, cursor.success ? cursor.data : undefined);
+	return {
+		items: items.map((n) => ({
+			id: n.id,
+			kind: n.kind,
+			url: n.url,
+			actor: n.actor?.displayName ?? null,
+			space: n.space.name,
+			thread: n.thread?.title ?? null,
+			// join_decision: a request to decide (for moderators), or the decision (for the asker).
+			request: n.data.request === true,
+			approved: n.data.approved === true,
+			createdAt: n.createdAt,
+			read: n.read
+		})),
+		unread,
+		// 30 a page: a full page may have more behind it.
+		older: items.length === 30 ? items.at(-1)!.createdAt : null,
+		paged: cursor.success
+	};
+};
+
+export const actions: Actions = {
+	readAll: async ({ locals }) => {
+		await locals.services.notifications.markRead(locals.auth);
+		return { readAll: true };
+	}
+};
