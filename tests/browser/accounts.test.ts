@@ -223,6 +223,11 @@ describe.skipIf(!hasChromium)('accounts in the browser', () => {
 				if (account === demo.admin) {
 					await adminLink.click();
 					await page.getByRole('heading', { level: 1, name: 'Membres du réseau' }).waitFor();
+					// A shared test database holds many accounts: find the member by the search form.
+					await page.getByRole('main').getByRole('search').getByRole('searchbox').fill(demo.member.email);
+					await page.getByRole('main').getByRole('search').getByRole('button').click();
+					await page.waitForURL((url) => url.searchParams.get('q') === demo.member.email);
+					await page.getByRole('main').getByText(demo.member.email).first().waitFor();
 					expect(await page.getByRole('main').textContent()).toContain(demo.member.email);
 				}
 				expectNoProblems(problems);
