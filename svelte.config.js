@@ -17,7 +17,9 @@ const config = {
 		// SvelteKit runs; SvelteKit's own check stays on as a second lock.
 		csrf: { trustedOrigins: [] },
 		csp: {
-			mode: 'auto',
+			// Hashes, not nonces: a page rendered once may be served again from the anonymous
+			// page cache (server/web/page-cache.ts), and a replayed nonce protects nothing.
+			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
 				'script-src': ['self'],

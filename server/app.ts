@@ -16,6 +16,7 @@ import { attachGateway, type RealtimeServer } from './realtime/gateway.ts';
 import type { LateBoundPublisher } from './realtime/publisher.ts';
 import { SERVICES_KEY, type Services } from './services.ts';
 import { mountWeb } from './web/mount.ts';
+import { PageCache } from './web/page-cache.ts';
 import type { ServerOptions } from 'socket.io';
 
 export interface AppOptions {
@@ -115,7 +116,19 @@ export async function buildApp(options: AppOptions): Promise<PalabreApp> {
 		await gateway.io.close();
 	});
 
-	if (options.web) await mountWeb(app, { publicOrigin: config.publicOrigin, dev: options.web === 'dev' });
+	if (options.web) {
+		// Pages are cached for anonymous readers only; any change empties the cache: a change
+		// published by a service, or any state-changing request that succeeded (form or API).
+		const pageCache = new PageCache({ ttlMs: options.web === 'dev' ? 0 : config.pageCacheSeconds * 1000 });
+		options.publisher.onChange(() => pageCache.clear());
+		app.addHook('onRequest', async (request, reply) => {
+			if (request.method === 'GET' || request.method === 'HEAD') return;
+			reply.raw.once('finish', () => {
+				if (reply.raw.statusCode < 400) pageCache.clear();
+			});
+		});
+		await mountWeb(app, { publicOrigin: config.publicOrigin, dev: options.web === 'dev', pageCache });
+	}
 
 	return { app, io: gateway.io };
 }

@@ -30,6 +30,8 @@ const envSchema = z.object({
 		.regex(/^(true|false|\d{1,2})$/, 'true, false, ou un nombre de proxys (hops)')
 		.transform((v) => (v === 'true' ? true : v === 'false' ? false : Number(v)))
 		.optional(),
+	// Anonymous pages are served from memory this long (0: never). See server/web/page-cache.ts.
+	PAGE_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(2),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 });
 
@@ -45,6 +47,7 @@ export interface Config {
 	/** Behind a reverse proxy: trust X-Forwarded-For (true, or that many hops) for client IPs. */
 	trustProxy: boolean | number;
 	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+	pageCacheSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		// Secure cookies whenever the public origin is https, unless told otherwise.
 		cookieSecure: e.COOKIE_SECURE ?? publicOrigin.startsWith('https:'),
 		trustProxy: e.TRUST_PROXY ?? false,
-		logLevel: e.LOG_LEVEL
+		logLevel: e.LOG_LEVEL,
+		pageCacheSeconds: e.PAGE_CACHE_SECONDS
 	};
 }

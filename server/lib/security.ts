@@ -18,7 +18,7 @@ export function isForeignRequest(request: Pick<FastifyRequest, 'method' | 'heade
 	return false;
 }
 
-/** Headers every response carries; HTML pages add their CSP in SvelteKit (nonces). */
+/** Headers every response carries; HTML pages add their CSP in SvelteKit (script hashes). */
 export function registerSecurity(app: FastifyInstance, publicOrigin: string) {
 	app.addHook('onRequest', async (request, reply) => {
 		// Set on the raw response so hijacked SvelteKit responses keep them too.

@@ -33,9 +33,19 @@ export interface RealtimePublisher {
 
 export class LateBoundPublisher implements RealtimePublisher {
 	private target: RealtimePublisher | null = null;
+	private readonly listeners: (() => void)[] = [];
 
 	bind(target: RealtimePublisher) {
 		this.target = target;
+	}
+
+	/** Called after every published change of shared content (the anonymous page cache empties). */
+	onChange(listener: () => void) {
+		this.listeners.push(listener);
+	}
+
+	private changed() {
+		for (const listener of this.listeners) listener();
 	}
 
 	disconnectUser(userId: string) {
@@ -47,14 +57,22 @@ export class LateBoundPublisher implements RealtimePublisher {
 	}
 
 	async evictFromSpace(userId: string, spaceId: string) {
+		this.changed();
 		await this.target?.evictFromSpace(userId, spaceId);
 	}
 
 	async evictFromSpaceUnless(spaceId: string, keep: (userId: string | null) => boolean) {
+		this.changed();
 		await this.target?.evictFromSpaceUnless(spaceId, keep);
 	}
 
 	emitToUser: RealtimePublisher['emitToUser'] = (userId, event, payload) => this.target?.emitToUser(userId, event, payload);
-	emitToThread: RealtimePublisher['emitToThread'] = (thread, event, payload) => this.target?.emitToThread(thread, event, payload);
-	emitToSpace: RealtimePublisher['emitToSpace'] = (spaceId, event, payload) => this.target?.emitToSpace(spaceId, event, payload);
+	emitToThread: RealtimePublisher['emitToThread'] = (thread, event, payload) => {
+		this.changed();
+		this.target?.emitToThread(thread, event, payload);
+	};
+	emitToSpace: RealtimePublisher['emitToSpace'] = (spaceId, event, payload) => {
+		this.changed();
+		this.target?.emitToSpace(spaceId, event, payload);
+	};
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { compressResponse } from './compress.ts';
+import type { PageCache } from './page-cache.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -14,7 +15,7 @@ const buildHandler = fileURLToPath(new URL('../../build/handler.js', import.meta
  * Every path Fastify's own routes don't claim goes to SvelteKit. Registered in its own
  * encapsulated plugin without content-type parsers, so form bodies reach SvelteKit intact.
  */
-export async function mountWeb(app: FastifyInstance, options: { publicOrigin: string; dev: boolean }) {
+export async function mountWeb(app: FastifyInstance, options: { publicOrigin: string; dev: boolean; pageCache: PageCache }) {
 	let handler: NodeHandler;
 	let closeDev: (() => Promise<void>) | undefined;
 
@@ -45,6 +46,7 @@ export async function mountWeb(app: FastifyInstance, options: { publicOrigin: st
 			reply.hijack();
 			// Overwrites whatever a client sent under this name.
 			request.raw.headers[CLIENT_IP_HEADER] = request.ip;
+			if (options.pageCache.handle(request.raw, reply.raw)) return;
 			if (!request.url.startsWith('/_app/immutable/')) compressResponse(request.raw, reply.raw);
 			handler(request.raw, reply.raw, () => {
 				reply.raw.statusCode = 404;

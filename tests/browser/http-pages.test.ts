@@ -117,3 +117,53 @@ describe('pages', () => {
 		expect(fr).toContain('Adresse e-mail');
 	});
 });
+
+describe('anonymous page cache', () => {
+	const space = '/espaces/gestion-des-mutuelles';
+	const anonymous = { 'accept-encoding': 'br', 'accept-language': 'fr' };
+
+	it('serves a page seen by one visitor to the next, compressed and identical', async () => {
+		const first = await fetch(server.origin + space, { headers: anonymous });
+		const firstHtml = await first.text();
+		const second = await fetch(server.origin + space, { headers: anonymous });
+		expect(second.headers.get('x-palabre-cache')).toBe('hit');
+		expect(second.headers.get('content-encoding')).toBe('br');
+		expect(second.headers.get('content-security-policy')).toBe(first.headers.get('content-security-policy'));
+		expect(await second.text()).toBe(firstHtml);
+		// The page's inline script runs under a hash, never a replayed nonce.
+		expect(second.headers.get('content-security-policy')).not.toContain('nonce-');
+		// Another language is another page.
+		const english = await fetch(server.origin + space, { headers: { ...anonymous, 'accept-language': 'en' } });
+		expect(english.headers.get('x-palabre-cache')).toBe('miss');
+		expect(await english.text()).toContain('<html lang="en">');
+	});
+
+	it('never serves signed-in members, nor keeps error pages', async () => {
+		const cookie = await demoLogin();
+		await fetch(server.origin + space, { headers: anonymous });
+		const member = await fetch(server.origin + space, { headers: { ...anonymous, cookie } });
+		expect(member.headers.get('x-palabre-cache')).toBeNull();
+		expect(await member.text()).toContain('/deconnexion');
+		for (let i = 0; i < 2; i++) {
+			const hidden = await fetch(`${server.origin}/espaces/animateurs`, { headers: anonymous });
+			expect(hidden.status).toBe(404);
+			expect(hidden.headers.get('x-palabre-cache')).not.toBe('hit');
+		}
+	});
+
+	it('is emptied by any change, so a new thread shows at once', async () => {
+		await fetch(server.origin + space, { headers: anonymous });
+		expect((await fetch(server.origin + space, { headers: anonymous })).headers.get('x-palabre-cache')).toBe('hit');
+		const cookie = await demoLogin();
+		const title = `Cache vidé ${Date.now()}`;
+		const created = await fetch(`${server.origin}/api/v1/spaces/gestion-des-mutuelles/threads`, {
+			method: 'POST',
+			headers: { cookie, origin: server.origin, 'content-type': 'application/json' },
+			body: JSON.stringify({ kind: 'discussion', title, body: 'Une question sur les **cotisations** des adhérents.' })
+		});
+		expect(created.status).toBe(201);
+		const after = await fetch(server.origin + space, { headers: anonymous });
+		expect(after.headers.get('x-palabre-cache')).toBe('miss');
+		expect(await after.text()).toContain(title);
+	});
+});
