@@ -50,6 +50,9 @@ export const users = pgTable(
 			.references(() => organisations.id),
 		country: text('country').notNull(),
 		bio: text('bio').notNull().default(''),
+		/** While `status` is 'suspended': until when (null = indefinitely) and why, shown at login. */
+		suspendedUntil: timestamp('suspended_until', { withTimezone: true }),
+		suspensionReason: text('suspension_reason'),
 		isDemo: boolean('is_demo').notNull().default(false),
 		createdAt: createdAt(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()

@@ -15,13 +15,21 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 import { users } from './accounts.ts';
-import { notificationKinds, spaceMemberRoles, spaceMemberStatuses, spaceVisibilities, threadKinds } from './values.ts';
+import {
+	notificationKinds,
+	postStatuses,
+	spaceMemberRoles,
+	spaceMemberStatuses,
+	spaceVisibilities,
+	threadKinds
+} from './values.ts';
 
 export const spaceVisibilityEnum = pgEnum('space_visibility', spaceVisibilities);
 export const spaceMemberRoleEnum = pgEnum('space_member_role', spaceMemberRoles);
 export const spaceMemberStatusEnum = pgEnum('space_member_status', spaceMemberStatuses);
 export const threadKindEnum = pgEnum('thread_kind', threadKinds);
 export const notificationKindEnum = pgEnum('notification_kind', notificationKinds);
+export const postStatusEnum = pgEnum('post_status', postStatuses);
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true });
@@ -50,6 +58,14 @@ export const spaces = pgTable(
 		lastActivityAt: timestamptz('last_activity_at').notNull().defaultNow(),
 		threadCount: integer('thread_count').notNull().default(0),
 		postCount: integer('post_count').notNull().default(0),
+		/** A new member's first posts here that wait for review; null = the site default. */
+		reviewFirstPosts: integer('review_first_posts'),
+		/** Reports from this many distinct members hide an item pending review. */
+		reportThreshold: integer('report_threshold').notNull().default(3),
+		/** Slow mode: at least this many seconds between two posts of a member, until `slowModeUntil`. */
+		slowModeSeconds: integer('slow_mode_seconds'),
+		slowModeUntil: timestamptz('slow_mode_until'),
+		slowModeReason: text('slow_mode_reason'),
 		isDemo: boolean('is_demo').notNull().default(false)
 	},
 	(t) => [uniqueIndex('spaces_slug_key').on(t.slug), index('spaces_activity_idx').on(t.lastActivityAt)]
@@ -96,7 +112,20 @@ export const threads = pgTable(
 		lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
 		acceptedPostId: uuid('accepted_post_id'),
 		titleSearch: tsvector('title_search').generatedAlwaysAs(sql`to_tsvector('french', palabre_unaccent(title))`),
-		deletedAt: timestamptz('deleted_at')
+		deletedAt: timestamptz('deleted_at'),
+		deletedBy: uuid('deleted_by').references(() => users.id),
+		/** Locked: nobody but moderators replies. */
+		lockedAt: timestamptz('locked_at'),
+		/** Pinned threads head their space's list. */
+		pinnedAt: timestamptz('pinned_at'),
+		/** Closed with a synthesis: the moderator post shown at the top (DOMAIN.md, capitalisation). */
+		closedAt: timestamptz('closed_at'),
+		synthesisPostId: uuid('synthesis_post_id'),
+		/** Hidden pending review after enough reports. */
+		hiddenAt: timestamptz('hidden_at'),
+		slowModeSeconds: integer('slow_mode_seconds'),
+		slowModeUntil: timestamptz('slow_mode_until'),
+		slowModeReason: text('slow_mode_reason')
 	},
 	(t) => [
 		index('threads_space_activity_idx').on(t.spaceId, t.lastActivityAt.desc(), t.id.desc()),
@@ -129,6 +158,16 @@ export const posts = pgTable(
 		clientKey: uuid('client_key'),
 		deletedAt: timestamptz('deleted_at'),
 		deletedBy: uuid('deleted_by').references(() => users.id),
+		status: postStatusEnum('status').notNull().default('published'),
+		/** Hidden by a moderator (with a reason) or by reports, pending review. */
+		hiddenAt: timestamptz('hidden_at'),
+		hiddenBy: uuid('hidden_by').references(() => users.id),
+		hiddenReason: text('hidden_reason'),
+		/** The latest rejection, kept with the text so the author can edit and resubmit. */
+		rejectionReason: text('rejection_reason'),
+		rejectionNote: text('rejection_note'),
+		/** A moderator's closing synthesis of the thread. */
+		isSynthesis: boolean('is_synthesis').notNull().default(false),
 		bodySearch: tsvector('body_search').generatedAlwaysAs(sql`to_tsvector('french', palabre_unaccent(body))`)
 	},
 	(t) => [
@@ -136,6 +175,9 @@ export const posts = pgTable(
 		uniqueIndex('posts_author_client_key').on(t.authorId, t.clientKey),
 		index('posts_thread_seq_idx').on(t.threadId, t.seq),
 		index('posts_author_idx').on(t.authorId, t.createdAt),
+		index('posts_pending_idx')
+			.on(t.createdAt)
+			.where(sql`status = 'pending'`),
 		index('posts_body_search_idx').using('gin', t.bodySearch)
 	]
 );

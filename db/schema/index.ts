@@ -1,2 +1,3 @@
 export * from './accounts.ts';
 export * from './discussions.ts';
+export * from './moderation.ts';

@@ -44,5 +44,28 @@ export type SpaceMemberStatus = (typeof spaceMemberStatuses)[number];
 export const threadKinds = ['discussion', 'question', 'announcement'] as const;
 export type ThreadKind = (typeof threadKinds)[number];
 
-export const notificationKinds = ['mention', 'reply', 'accepted', 'join_decision', 'invitation'] as const;
+export const notificationKinds = [
+	'mention',
+	'reply',
+	'accepted',
+	'join_decision',
+	'invitation',
+	// Moderation: a post approved or rejected, a post hidden or restored, a thread locked,
+	// moved, closed or deleted, a warning to acknowledge.
+	'post_approved',
+	'post_rejected',
+	'moderation',
+	'warning'
+] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
+
+/** published: everyone who reads the thread sees it · pending: waiting for review · rejected: back with its author. */
+export const postStatuses = ['published', 'pending', 'rejected'] as const;
+export type PostStatus = (typeof postStatuses)[number];
+
+export const watchedWordActions = ['block', 'review', 'replace'] as const;
+export type WatchedWordAction = (typeof watchedWordActions)[number];
+
+/** What a review queue item is about: a post to approve, or reports on a post or a thread. */
+export const queueItemKinds = ['pending_post', 'reported_post', 'reported_thread'] as const;
+export type QueueItemKind = (typeof queueItemKinds)[number];
