@@ -386,8 +386,8 @@ async function firstLoad(path: string) {
 async function measurePages(path: string, rendered: boolean) {
 	const headers = { 'accept-encoding': 'br', 'accept-language': 'fr' };
 	let counter = 0;
-	const requests = rendered
-		? [{ setupRequest: (request: { path: string }) => ({ ...request, path: `${path}&v=${++counter}` }) }]
+	const requests: autocannon.Request[] | undefined = rendered
+		? [{ setupRequest: (request) => ({ ...request, path: `${path}&v=${++counter}` }) }]
 		: undefined;
 	await autocannon({ url: origin + path, connections, duration: 2, headers, requests }); // warm-up
 	const result = await autocannon({ url: origin + path, connections, duration, headers, requests });
