@@ -84,17 +84,3 @@ export const sessions = pgTable(
 	},
 	(t) => [index('sessions_user_idx').on(t.userId)]
 );
-
-/** Append-only record of privileged actions (role changes, suspensions…). */
-export const auditLog = pgTable(
-	'audit_log',
-	{
-		id: uuid('id').primaryKey().defaultRandom(),
-		actorId: uuid('actor_id').references(() => users.id),
-		action: text('action').notNull(),
-		targetUserId: uuid('target_user_id').references(() => users.id),
-		details: jsonb('details').notNull().default({}),
-		createdAt: createdAt()
-	},
-	(t) => [index('audit_log_target_idx').on(t.targetUserId, t.createdAt)]
-);

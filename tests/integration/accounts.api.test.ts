@@ -290,10 +290,11 @@ describe('administration', () => {
 		const audit = await t.database.db
 			.select()
 			.from(auditLog)
-			.where(and(eq(auditLog.targetUserId, target.id), eq(auditLog.action, 'account.role_changed')));
+			.where(and(eq(auditLog.targetId, target.id), eq(auditLog.action, 'account.role_changed')));
 		expect(audit).toHaveLength(1);
 		expect(audit[0]!.actorId).toBe(admin.id);
-		expect(audit[0]!.details).toEqual({ from: 'member', to: 'moderator' });
+		expect(audit[0]!.before).toMatchObject({ role: 'member' });
+		expect(audit[0]!.after).toMatchObject({ role: 'moderator' });
 	});
 
 	it('refuses members and moderators (403) and hides nothing behind 404 for unknown users', async () => {

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, ilike, inArray, like, or, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../../db/client.ts';
-import { auditLog, organisations, users, type OrganisationType } from '../../../db/schema/index.ts';
+import { organisations, users, type OrganisationType } from '../../../db/schema/index.ts';
 
 type Executor = Database | Transaction;
 
@@ -123,9 +123,5 @@ export class AccountsRepository {
 			.update(users)
 			.set({ ...values, updatedAt: new Date() })
 			.where(eq(users.id, id));
-	}
-
-	async audit(tx: Executor, entry: typeof auditLog.$inferInsert) {
-		await tx.insert(auditLog).values(entry);
 	}
 }

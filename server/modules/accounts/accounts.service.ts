@@ -12,6 +12,7 @@ import {
 	ValidationError
 } from '../../lib/errors.ts';
 import type { RateLimiter, RateRule } from '../../lib/rate-limit.ts';
+import { recordAudit } from '../moderation/audit.ts';
 import type { RealtimePublisher } from '../../realtime/publisher.ts';
 import { AccountsRepository, type MemberRow } from './accounts.repository.ts';
 import type {
@@ -217,7 +218,12 @@ export class AccountsService {
 		const session = await this.db.transaction(async (tx) => {
 			await this.repo.updateUser(tx, user.id, { passwordHash });
 			await this.sessions.invalidateAllForUser(user.id, {}, tx);
-			await this.repo.audit(tx, { actorId: user.id, action: 'account.password_changed', targetUserId: user.id });
+			await recordAudit(tx, auth, {
+				action: 'account.password_changed',
+				targetType: 'user',
+				targetId: user.id,
+				targetLabel: user.displayName
+			});
 			return this.sessions.create(user.id, meta.userAgent, tx);
 		});
 		this.realtime.disconnectUser(user.id);
@@ -275,7 +281,14 @@ export class AccountsService {
 			await this.db.transaction(async (tx) => {
 				await this.repo.updateUser(tx, userId, change.changes);
 				await this.sessions.invalidateAllForUser(userId, {}, tx);
-				await this.repo.audit(tx, { actorId: admin.id, action: change.action, targetUserId: userId, details: change.details });
+				await recordAudit(tx, auth, {
+					action: change.action,
+					targetType: 'user',
+					targetId: userId,
+					targetLabel: target.displayName,
+					before: { role: target.role, status: target.status },
+					after: { ...change.details, ...change.changes }
+				});
 			});
 			this.realtime.disconnectUser(userId);
 		}

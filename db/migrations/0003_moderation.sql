@@ -1,10 +1,20 @@
-CREATE TYPE "public"."post_status" AS ENUM('published', 'pending', 'rejected');--> statement-breakpoint
 CREATE TYPE "public"."queue_item_kind" AS ENUM('pending_post', 'reported_post', 'reported_thread');--> statement-breakpoint
 CREATE TYPE "public"."watched_word_action" AS ENUM('block', 'review', 'replace');--> statement-breakpoint
-ALTER TYPE "public"."notification_kind" ADD VALUE 'post_approved';--> statement-breakpoint
-ALTER TYPE "public"."notification_kind" ADD VALUE 'post_rejected';--> statement-breakpoint
-ALTER TYPE "public"."notification_kind" ADD VALUE 'moderation';--> statement-breakpoint
-ALTER TYPE "public"."notification_kind" ADD VALUE 'warning';--> statement-breakpoint
+CREATE TABLE "audit_log" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	"actor_id" uuid,
+	"actor_name" text NOT NULL,
+	"action" text NOT NULL,
+	"space_id" uuid,
+	"target_type" text NOT NULL,
+	"target_id" text NOT NULL,
+	"target_label" text DEFAULT '' NOT NULL,
+	"reason" text,
+	"before" jsonb,
+	"after" jsonb
+);
+--> statement-breakpoint
 CREATE TABLE "moderation_reasons" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"code" text NOT NULL,
@@ -74,29 +84,6 @@ CREATE TABLE "watched_words" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "users" ADD COLUMN "suspended_until" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "users" ADD COLUMN "suspension_reason" text;--> statement-breakpoint
-ALTER TABLE "posts" ADD COLUMN "status" "post_status" DEFAULT 'published' NOT NULL;--> statement-breakpoint
-ALTER TABLE "posts" ADD COLUMN "hidden_at" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "posts" ADD COLUMN "hidden_by" uuid;--> statement-breakpoint
-ALTER TABLE "posts" ADD COLUMN "hidden_reason" text;--> statement-breakpoint
-ALTER TABLE "posts" ADD COLUMN "rejection_reason" text;--> statement-breakpoint
-ALTER TABLE "posts" ADD COLUMN "rejection_note" text;--> statement-breakpoint
-ALTER TABLE "posts" ADD COLUMN "is_synthesis" boolean DEFAULT false NOT NULL;--> statement-breakpoint
-ALTER TABLE "spaces" ADD COLUMN "review_first_posts" integer;--> statement-breakpoint
-ALTER TABLE "spaces" ADD COLUMN "report_threshold" integer DEFAULT 3 NOT NULL;--> statement-breakpoint
-ALTER TABLE "spaces" ADD COLUMN "slow_mode_seconds" integer;--> statement-breakpoint
-ALTER TABLE "spaces" ADD COLUMN "slow_mode_until" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "spaces" ADD COLUMN "slow_mode_reason" text;--> statement-breakpoint
-ALTER TABLE "threads" ADD COLUMN "deleted_by" uuid;--> statement-breakpoint
-ALTER TABLE "threads" ADD COLUMN "locked_at" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "threads" ADD COLUMN "pinned_at" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "threads" ADD COLUMN "closed_at" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "threads" ADD COLUMN "synthesis_post_id" uuid;--> statement-breakpoint
-ALTER TABLE "threads" ADD COLUMN "hidden_at" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "threads" ADD COLUMN "slow_mode_seconds" integer;--> statement-breakpoint
-ALTER TABLE "threads" ADD COLUMN "slow_mode_until" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "threads" ADD COLUMN "slow_mode_reason" text;--> statement-breakpoint
 ALTER TABLE "queue_claims" ADD CONSTRAINT "queue_claims_moderator_id_users_id_fk" FOREIGN KEY ("moderator_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reports" ADD CONSTRAINT "reports_space_id_spaces_id_fk" FOREIGN KEY ("space_id") REFERENCES "public"."spaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reports" ADD CONSTRAINT "reports_thread_id_threads_id_fk" FOREIGN KEY ("thread_id") REFERENCES "public"."threads"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -110,6 +97,10 @@ ALTER TABLE "suspensions" ADD CONSTRAINT "suspensions_lifted_by_users_id_fk" FOR
 ALTER TABLE "warnings" ADD CONSTRAINT "warnings_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "warnings" ADD CONSTRAINT "warnings_moderator_id_users_id_fk" FOREIGN KEY ("moderator_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "watched_words" ADD CONSTRAINT "watched_words_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_log_space_idx" ON "audit_log" USING btree ("space_id","at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_log_actor_idx" ON "audit_log" USING btree ("actor_id","at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_log_target_idx" ON "audit_log" USING btree ("target_type","target_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "moderation_reasons_code_key" ON "moderation_reasons" USING btree ("code");--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_post_reporter_key" ON "reports" USING btree ("post_id","reporter_id") WHERE post_id is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_thread_reporter_key" ON "reports" USING btree ("thread_id","reporter_id") WHERE post_id is null;--> statement-breakpoint
@@ -117,10 +108,16 @@ CREATE INDEX "reports_open_idx" ON "reports" USING btree ("created_at") WHERE re
 CREATE INDEX "suspensions_user_idx" ON "suspensions" USING btree ("user_id","starts_at");--> statement-breakpoint
 CREATE INDEX "warnings_user_idx" ON "warnings" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "watched_words_phrase_key" ON "watched_words" USING btree (lower("phrase"));--> statement-breakpoint
-ALTER TABLE "posts" ADD CONSTRAINT "posts_hidden_by_users_id_fk" FOREIGN KEY ("hidden_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "threads" ADD CONSTRAINT "threads_deleted_by_users_id_fk" FOREIGN KEY ("deleted_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "posts_pending_idx" ON "posts" USING btree ("created_at") WHERE status = 'pending';--> statement-breakpoint
--- The audit log is append-only: no UPDATE, no DELETE, whoever asks (hand-written).
+-- Hand-written from here. The earlier audit rows, kept in order.
+INSERT INTO "audit_log" ("at", "actor_id", "actor_name", "action", "target_type", "target_id", "target_label", "after")
+	SELECT a."created_at", a."actor_id", coalesce(actor."display_name", 'Palabre'), a."action", 'user',
+		coalesce(a."target_user_id"::text, ''), coalesce(target."display_name", ''), a."details"
+	FROM "audit_log_v1" a
+	LEFT JOIN "users" actor ON actor."id" = a."actor_id"
+	LEFT JOIN "users" target ON target."id" = a."target_user_id"
+	ORDER BY a."created_at";--> statement-breakpoint
+DROP TABLE "audit_log_v1";--> statement-breakpoint
+-- The audit log is append-only: no UPDATE, no DELETE, whoever asks.
 CREATE FUNCTION palabre_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
