@@ -10,11 +10,18 @@ import { registerSecurity } from './lib/security.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
+import { auditRoutes } from './modules/moderation/audit.routes.ts';
+import { reasonsRoutes } from './modules/moderation/reasons.routes.ts';
+import { settingsRoutes } from './modules/moderation/settings.routes.ts';
+import { sanctionsRoutes } from './modules/moderation/sanctions.routes.ts';
 import { spacesRoutes } from './modules/spaces/spaces.routes.ts';
 import { threadsRoutes } from './modules/threads/threads.routes.ts';
+import { threadActionsRoutes } from './modules/moderation/thread-actions.routes.ts';
+import { watchedWordsRoutes } from './modules/moderation/watched-words.routes.ts';
 import { attachGateway, type RealtimeServer } from './realtime/gateway.ts';
 import type { LateBoundPublisher } from './realtime/publisher.ts';
 import { SERVICES_KEY, type Services } from './services.ts';
+import { queueRoutes } from './modules/moderation/queue.routes.ts';
 import { mountWeb } from './web/mount.ts';
 import { PageCache } from './web/page-cache.ts';
 import type { ServerOptions } from 'socket.io';
@@ -103,6 +110,13 @@ export async function buildApp(options: AppOptions): Promise<PalabreApp> {
 		await api.register(threadsRoutes(services), { prefix: '/api/v1' });
 		await api.register(notificationsRoutes(services), { prefix: '/api/v1' });
 		await api.register(searchRoutes(services), { prefix: '/api/v1' });
+		await api.register(threadActionsRoutes(services), { prefix: '/api/v1' });
+		await api.register(auditRoutes(services), { prefix: '/api/v1' });
+		await api.register(reasonsRoutes(services), { prefix: '/api/v1' });
+		await api.register(settingsRoutes(services), { prefix: '/api/v1' });
+		await api.register(sanctionsRoutes(services), { prefix: '/api/v1' });
+		await api.register(watchedWordsRoutes(services), { prefix: '/api/v1' });
+		await api.register(queueRoutes(services), { prefix: '/api/v1' });
 	});
 
 	const gateway = attachGateway(app.server, {

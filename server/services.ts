@@ -8,8 +8,16 @@ import type { RealtimePublisher } from './realtime/publisher.ts';
 import { AccountsRepository } from './modules/accounts/accounts.repository.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
 import { SearchService } from './modules/search/search.service.ts';
+import { AuditService } from './modules/moderation/audit.service.ts';
+import { ReasonsService } from './modules/moderation/reasons.service.ts';
+import { SettingsService } from './modules/moderation/settings.service.ts';
+import { SanctionsService } from './modules/moderation/sanctions.service.ts';
 import { SpacesService } from './modules/spaces/spaces.service.ts';
+import { ModerationQueueService } from './modules/moderation/queue.service.ts';
+import { WatchedWordBlockedError } from './modules/moderation/watched-words.service.ts';
 import { ThreadsService } from './modules/threads/threads.service.ts';
+import { ThreadActionsService } from './modules/moderation/thread-actions.service.ts';
+import { WatchedWordsService } from './modules/moderation/watched-words.service.ts';
 
 export interface ServiceDeps {
 	config: Config;
@@ -31,8 +39,26 @@ export function buildServices(deps: ServiceDeps) {
 	const notifications = new NotificationsService(deps.db, deps.realtime);
 	const spaces = new SpacesService(deps.db, deps.realtime, notifications);
 	notifications.bindSpaces(spaces.repo);
+	// Built before threads, whose writes ask it for a verdict (`check`).
+	const watchedWords = new WatchedWordsService(deps.db);
+	// Before threads: its writes ask for reasons and the review setting.
+	const audit = new AuditService(deps.db);
+	const reasons = new ReasonsService(deps.db);
+	const settings = new SettingsService(deps.db);
 	const threads = new ThreadsService(deps.db, spaces, new AccountsRepository(deps.db), notifications, deps.realtime);
 	const search = new SearchService(deps.db);
+	const threadActions = new ThreadActionsService(deps.db, threads, spaces, notifications, deps.realtime);
+	const sanctions = new SanctionsService(deps.db, sessions, notifications, deps.realtime);
+	const moderation = new ModerationQueueService(deps.db, threads, notifications, deps.realtime);
+	threads.bindModeration({
+		needsReview: (auth, space) => moderation.needsReview(auth, space),
+		async screen(body, auth) {
+			const verdict = await watchedWords.check(body);
+			if (verdict.action === 'block') throw new WatchedWordBlockedError(verdict.match, auth?.user.locale ?? 'fr');
+			return { body: verdict.body, review: verdict.action === 'review' };
+		},
+		queued: (change) => deps.realtime.emitToQueue({ ...change, change: 'added' })
+	});
 
 	/** What the socket gateway asks before letting a socket into a room. */
 	const rooms: RoomAuthority = {
@@ -46,17 +72,25 @@ export function buildServices(deps: ServiceDeps) {
 		},
 		async watchSpace(auth, slug) {
 			return (await spaces.readable(auth, slug)).space.id;
-		}
+		},
+		watchQueue: (auth) => moderation.moderatedSpaceIds(auth)
 	};
 
 	return {
 		config: deps.config,
 		sessions,
 		accounts,
+		moderation,
 		notifications,
 		spaces,
 		threads,
+		threadActions,
 		search,
+		audit,
+		reasons,
+		settings,
+		sanctions,
+		watchedWords,
 		rooms,
 		health: {
 			async check() {

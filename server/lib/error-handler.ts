@@ -44,8 +44,16 @@ export function requestLocale(request: FastifyRequest): Locale {
 	});
 }
 
-function send(reply: FastifyReply, locale: Locale, status: number, code: ErrorCode, key: string, fields?: FieldErrors) {
-	const body: ErrorBody = { error: { code, message: translate(key, locale) } };
+function send(
+	reply: FastifyReply,
+	locale: Locale,
+	status: number,
+	code: ErrorCode,
+	key: string,
+	fields?: FieldErrors,
+	inputs?: Record<string, unknown>
+) {
+	const body: ErrorBody = { error: { code, message: translate(key, locale, inputs) } };
 	if (fields && Object.keys(fields).length > 0) {
 		body.error.fields = Object.fromEntries(Object.entries(fields).map(([f, k]) => [f, translate(k, locale)]));
 	}
@@ -66,7 +74,7 @@ export function registerErrorHandler(app: FastifyInstance) {
 		const locale = requestLocale(request);
 		if (isAppError(error)) {
 			if (isRateLimited(error)) reply.header('Retry-After', String(error.retryAfterSeconds));
-			return send(reply, locale, error.status, error.code, error.messageKey, error.fields);
+			return send(reply, locale, error.status, error.code, error.messageKey, error.fields, error.messageInputs(locale));
 		}
 		if (hasZodFastifySchemaValidationErrors(error)) {
 			const issues = error.validation.map((v) => ({

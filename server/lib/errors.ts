@@ -1,3 +1,5 @@
+import type { Locale } from '../../db/schema/values.ts';
+
 /**
  * Typed errors with a stable `code`. Services throw them; one Fastify error handler and one
  * SvelteKit `handleError` map them to responses. `message` is a message-catalogue key, so
@@ -14,6 +16,8 @@ export type ErrorCode =
 	| 'payload_too_large'
 	| 'unsupported_media_type'
 	| 'foreign_origin'
+	/** A watched word refused the post (server/modules/moderation/watched-words.service.ts). */
+	| 'watched_word_blocked'
 	| 'internal';
 
 export type FieldErrors = Record<string, string>;
@@ -44,6 +48,11 @@ export class AppError extends Error {
 	) {
 		super(messageKey);
 		this.name = new.target.name;
+	}
+
+	/** Values the message needs (a date, a reason), rendered in the reader's language. */
+	messageInputs(_locale: Locale): Record<string, unknown> {
+		return {};
 	}
 }
 

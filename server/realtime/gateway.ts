@@ -29,6 +29,8 @@ export interface RoomAuthority {
 	): Promise<{ spaceId: string; lastSeq: number; posts: PostOutput[] }>;
 	/** The id of a readable space; throws when not readable. */
 	watchSpace(auth: Auth, slug: string): Promise<string>;
+	/** Ids of the spaces whose review queue the caller may watch (none: not a moderator). */
+	watchQueue(auth: Auth): Promise<string[]>;
 }
 
 export interface GatewayOptions {
@@ -150,6 +152,17 @@ export function attachGateway(
 			}
 		});
 
+		socket.on('queue:watch', async (_payload, ack) => {
+			try {
+				const spaceIds = await options.authority.watchQueue(await authOf(socket));
+				if (spaceIds.length === 0) return reply(ack, { ok: false, code: 'not_found' });
+				await socket.join(spaceIds.map(rooms.queue));
+				reply(ack, { ok: true, data: { spaces: spaceIds.length } });
+			} catch {
+				reply(ack, { ok: false, code: 'not_found' });
+			}
+		});
+
 		socket.on('disconnecting', () => {
 			const threadRooms = [...socket.rooms].filter((room) => room.includes(':thread:'));
 			// After the socket has left: the count no longer includes it.
@@ -193,7 +206,8 @@ export function attachGateway(
 			},
 			emitToUser: (userId, event, payload) => emit(rooms.user(userId), event, payload),
 			emitToThread: (thread, event, payload) => emit(rooms.thread(thread.spaceId, thread.threadId), event, payload),
-			emitToSpace: (spaceId, event, payload) => emit(rooms.space(spaceId), event, payload)
+			emitToSpace: (spaceId, event, payload) => emit(rooms.space(spaceId), event, payload),
+			emitToQueue: (change) => emit(rooms.queue(change.spaceId), 'queue:changed', change)
 		}
 	};
 }

@@ -1,4 +1,4 @@
-import type { ServerToClientEvents } from './events.ts';
+import type { QueueChange, ServerToClientEvents } from './events.ts';
 
 /**
  * What services may ask of the realtime layer. Services call it only after their
@@ -29,6 +29,8 @@ export interface RealtimePublisher {
 		event: E,
 		payload: Parameters<ServerToClientEvents[E]>[0]
 	): void;
+	/** To the moderators watching the space's review queue. */
+	emitToQueue(change: QueueChange): void;
 }
 
 export class LateBoundPublisher implements RealtimePublisher {
@@ -71,6 +73,9 @@ export class LateBoundPublisher implements RealtimePublisher {
 		this.changed();
 		this.target?.emitToThread(thread, event, payload);
 	};
+	emitToQueue(change: QueueChange) {
+		this.target?.emitToQueue(change);
+	}
 	emitToSpace: RealtimePublisher['emitToSpace'] = (spaceId, event, payload) => {
 		this.changed();
 		this.target?.emitToSpace(spaceId, event, payload);

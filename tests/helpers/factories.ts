@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { users, type Role } from '../../db/schema/index.ts';
+import { spaces, users, type Role } from '../../db/schema/index.ts';
 import type { TestApp } from './app.ts';
 import { TEST_ORIGIN } from './app.ts';
 
@@ -75,7 +75,12 @@ let spaceCounter = 0;
 /** A space opened by an admin through the API; returns its slug and the admin. */
 export async function createSpace(
 	t: TestApp,
-	options: { visibility?: 'public' | 'members' | 'private'; admin?: TestUser } = {}
+	options: {
+		visibility?: 'public' | 'members' | 'private';
+		admin?: TestUser;
+		/** New members' first posts reviewed here: 0 by default in tests, so that fresh users post at once. */
+		reviewFirstPosts?: number | null;
+	} = {}
 ): Promise<{ slug: string; id: string; admin: TestUser }> {
 	const admin = options.admin ?? (await createUser(t, { role: 'admin' }));
 	const slug = `espace-${randomUUID().slice(0, 8)}-${++spaceCounter}`;
@@ -86,7 +91,10 @@ export async function createSpace(
 		payload: { name: `Espace ${slug}`, slug, description: 'Un espace **de test**.', visibility: options.visibility ?? 'public' }
 	});
 	if (res.statusCode !== 201) throw new Error(`space creation failed: ${res.statusCode} ${res.body}`);
-	return { slug, id: res.json<{ id: string }>().id, admin };
+	const id = res.json<{ id: string }>().id;
+	const reviewFirstPosts = options.reviewFirstPosts === undefined ? 0 : options.reviewFirstPosts;
+	await t.database.db.update(spaces).set({ reviewFirstPosts }).where(eq(spaces.id, id));
+	return { slug, id, admin };
 }
 
 /** A thread started by `author` in `slug`; returns the thread id and its first post id. */

@@ -324,11 +324,12 @@ describe('administration', () => {
 	it('suspends an account: its sessions end and it cannot log in', async () => {
 		const admin = await createUser(t, { role: 'admin' });
 		const target = await createUser(t);
+		// Suspensions go through moderation (tests/integration/sanctions.test.ts has the details).
 		const res = await t.app.inject({
-			method: 'PUT',
-			url: `/api/v1/admin/users/${target.id}/status`,
+			method: 'POST',
+			url: `/api/v1/moderation/users/${target.id}/suspend`,
 			headers: { origin: TEST_ORIGIN, cookie: admin.cookie },
-			payload: { status: 'suspended' }
+			payload: { reason: 'Compte compromis.', until: null }
 		});
 		expect(res.statusCode).toBe(200);
 		expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: target.cookie } })).statusCode).toBe(401);

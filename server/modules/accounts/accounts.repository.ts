@@ -30,7 +30,14 @@ export class AccountsRepository {
 
 	findCredentialsByEmail(email: string) {
 		return this.db
-			.select({ id: users.id, passwordHash: users.passwordHash, status: users.status })
+			.select({
+				id: users.id,
+				displayName: users.displayName,
+				passwordHash: users.passwordHash,
+				status: users.status,
+				suspendedUntil: users.suspendedUntil,
+				suspensionReason: users.suspensionReason
+			})
 			.from(users)
 			.where(eq(users.email, email))
 			.limit(1)

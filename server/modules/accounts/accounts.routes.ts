@@ -13,7 +13,6 @@ import {
 	okOutput,
 	sessionOutput,
 	setRoleInput,
-	setStatusInput,
 	signupInput,
 	updateProfileInput,
 	userIdParams
@@ -173,18 +172,6 @@ export function accountsRoutes(services: Services) {
 				response: { 200: adminUserOutput, ...errorResponses(400, 401, 403, 404, 409) }
 			},
 			handler: (request) => accounts.setRole(request.auth, request.params.id, request.body.role)
-		});
-
-		app.put('/admin/users/:id/status', {
-			schema: {
-				operationId: 'admin.setStatus',
-				tags: ['admin'],
-				summary: 'Suspend or reinstate a user (ends their sessions)',
-				params: userIdParams,
-				body: setStatusInput,
-				response: { 200: adminUserOutput, ...errorResponses(400, 401, 403, 404, 409) }
-			},
-			handler: (request) => accounts.setStatus(request.auth, request.params.id, request.body.status)
 		});
 	};
 }

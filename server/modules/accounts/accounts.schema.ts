@@ -52,7 +52,6 @@ export const changePasswordInput = z.strictObject({
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 export const setRoleInput = z.strictObject({ role: z.enum(roles, 'error_role') });
-export const setStatusInput = z.strictObject({ status: z.enum(['active', 'suspended'], 'error_status') });
 export const userIdParams = z.strictObject({ id: z.uuid('error_not_found') });
 
 export const listUsersQuery = z.strictObject({

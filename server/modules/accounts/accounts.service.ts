@@ -13,6 +13,7 @@ import {
 } from '../../lib/errors.ts';
 import type { RateLimiter, RateRule } from '../../lib/rate-limit.ts';
 import { recordAudit } from '../moderation/audit.ts';
+import { checkSuspension } from '../moderation/suspension.ts';
 import type { RealtimePublisher } from '../../realtime/publisher.ts';
 import { AccountsRepository, type MemberRow } from './accounts.repository.ts';
 import type {
@@ -136,8 +137,9 @@ export class AccountsService {
 		// Verify against a decoy when there is no account, so timing does not reveal it.
 		const valid = await verifyPassword(account?.passwordHash ?? (await decoyPasswordHash()), input.password);
 		if (!account || !valid) throw new UnauthenticatedError('error_login_failed');
-		// Only someone who knows the password learns that the account is suspended.
-		if (account.status !== 'active') throw new ForbiddenError('error_account_suspended');
+		// Only someone who knows the password learns that the account is suspended, why and
+		// until when; a suspension whose end has passed lifts itself here.
+		await checkSuspension(this.db, account);
 
 		await this.limiter.reset(`login:account:${email}`);
 		const session = await this.sessions.create(account.id, meta.userAgent);
@@ -253,16 +255,9 @@ export class AccountsService {
 		);
 	}
 
-	setStatus(auth: Auth, userId: string, status: 'active' | 'suspended'): Promise<MeOutput> {
-		return this.changeAccount(auth, userId, 'error_own_status', (target) =>
-			target.status === status
-				? null
-				: { changes: { status }, action: status === 'suspended' ? 'account.suspended' : 'account.reinstated', details: {} }
-		);
-	}
-
 	/**
-	 * The one path of an admin's change to someone's account: admin only, never on oneself,
+	 * The one path of an admin's change to someone's role (suspensions go through
+	 * `services.sanctions`, which moderators share): admin only, never on oneself,
 	 * applied with its audit row in one transaction, then the target's sessions and sockets end.
 	 * `plan` returns null when there is nothing to change.
 	 */

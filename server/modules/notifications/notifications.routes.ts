@@ -10,7 +10,7 @@ const notificationOutput = z.object({
 	kind: z.enum(notificationKinds),
 	url: z.string(),
 	actor: z.object({ displayName: z.string() }).nullable(),
-	space: z.object({ name: z.string() }),
+	space: z.object({ name: z.string() }).nullable(),
 	thread: z.object({ title: z.string() }).nullable(),
 	postNumber: z.number().int().nullable(),
 	data: z.record(z.string(), z.unknown()),

@@ -12,11 +12,15 @@ export interface NewNotification {
 	userId: string;
 	kind: NotificationKind;
 	actorId: string;
-	spaceId: string;
+	/** Absent for notices about the member's own account (a warning). */
+	spaceId?: string;
 	threadId?: string;
 	postId?: string;
 	data?: Record<string, unknown>;
 }
+
+/** Where a notice about the member's own account (no space) leads. */
+const ACCOUNT_URLS: Partial<Record<NotificationKind, string>> = { warning: '/avertissements' };
 
 /** Kinds about the recipient's own membership: sent even before they can read the space. */
 const MEMBERSHIP_KINDS = new Set<NotificationKind>(['invitation', 'join_decision']);
@@ -26,7 +30,7 @@ export interface NotificationOutput {
 	kind: NotificationKind;
 	url: string;
 	actor: { displayName: string } | null;
-	space: { name: string };
+	space: { name: string } | null;
 	thread: { title: string } | null;
 	postNumber: number | null;
 	data: Record<string, unknown>;
@@ -70,7 +74,9 @@ export class NotificationsService {
 		const allowed: NewNotification[] = [];
 		for (const item of items) {
 			if (item.userId === item.actorId) continue;
-			if (MEMBERSHIP_KINDS.has(item.kind) || (await this.canRead(item.userId, item.spaceId))) allowed.push(item);
+			if (MEMBERSHIP_KINDS.has(item.kind) || !item.spaceId || (await this.canRead(item.userId, item.spaceId))) {
+				allowed.push(item);
+			}
 		}
 		if (allowed.length === 0) return;
 		await this.db.insert(notifications).values(allowed.map((n) => ({ ...n, data: n.data ?? {} })));
@@ -101,7 +107,7 @@ export class NotificationsService {
 				postNumber: posts.number
 			})
 			.from(notifications)
-			.innerJoin(spaces, eq(spaces.id, notifications.spaceId))
+			.leftJoin(spaces, eq(spaces.id, notifications.spaceId))
 			.leftJoin(users, eq(users.id, notifications.actorId))
 			.leftJoin(threads, eq(threads.id, notifications.threadId))
 			.leftJoin(posts, eq(posts.id, notifications.postId))
@@ -111,16 +117,18 @@ export class NotificationsService {
 		const items: NotificationOutput[] = [];
 		for (const row of rows) {
 			const n = row.n;
-			if (!MEMBERSHIP_KINDS.has(n.kind) && !(await this.canRead(userId, n.spaceId!))) continue;
-			const url = n.threadId
-				? `/fils/${n.threadId}${row.postNumber ? `?n=${row.postNumber}#p-${row.postNumber}` : ''}`
-				: `/espaces/${row.spaceSlug}`;
+			if (n.spaceId && !MEMBERSHIP_KINDS.has(n.kind) && !(await this.canRead(userId, n.spaceId))) continue;
+			const url = !n.spaceId
+				? (ACCOUNT_URLS[n.kind] ?? '/notifications')
+				: n.threadId
+					? `/fils/${n.threadId}${row.postNumber ? `?n=${row.postNumber}#p-${row.postNumber}` : ''}`
+					: `/espaces/${row.spaceSlug}`;
 			items.push({
 				id: n.id,
 				kind: n.kind,
 				url,
 				actor: row.actorName ? { displayName: row.actorName } : null,
-				space: { name: row.spaceName },
+				space: row.spaceName ? { name: row.spaceName } : null,
 				thread: row.threadTitle ? { title: row.threadTitle } : null,
 				postNumber: row.postNumber,
 				data: n.data as Record<string, unknown>,

@@ -133,12 +133,12 @@ export class SearchRepository {
 				select * from (
 					select 'thread' as kind, t.id, t.id as thread_id, null::int as number, t.author_id, t.created_at, ${threadKey} as key
 					from threads t
-					where t.deleted_at is null and t.space_id in (${spaceList}) and ${titleMatch}${bounds('t')}
+					where t.deleted_at is null and t.hidden_at is null and t.space_id in (${spaceList}) and ${titleMatch}${bounds('t')}
 					union all
 					select 'post', p.id, p.thread_id, p.number, p.author_id, p.created_at, ${postKey}
 					from posts p
 					join threads t on t.id = p.thread_id
-					where p.deleted_at is null and t.deleted_at is null and t.space_id in (${spaceList})
+					where p.deleted_at is null and p.status = 'published' and p.hidden_at is null and t.deleted_at is null and t.hidden_at is null and t.space_id in (${spaceList})
 						and p.body_search @@ ${tsq}${bounds('p')}
 						-- An opening post whose thread is found by its title is that thread's result.
 						and not (p.number = 1 and ${titleMatch})

@@ -139,6 +139,15 @@ export class SpacesRepository {
 		return [...members, ...admins].map((r) => r.id);
 	}
 
+	/** For audit rows: the member's name at the time. */
+	displayName(userId: string, tx: Executor = this.db) {
+		return tx
+			.select({ name: users.displayName })
+			.from(users)
+			.where(eq(users.id, userId))
+			.then((rows) => rows[0]?.name ?? '');
+	}
+
 	findUserByHandle(handle: string) {
 		return this.db
 			.select({ id: users.id, displayName: users.displayName })

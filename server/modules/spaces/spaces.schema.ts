@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { spaceMemberRoles, spaceMemberStatuses, spaceVisibilities } from '../../../db/schema/values.ts';
 import { countryCodes } from '../accounts/countries.ts';
+import { reportThresholdValue, reviewFirstPostsValue } from '../moderation/settings.schema.ts';
 
 export const slugSchema = z
 	.string()
@@ -26,6 +27,10 @@ export const updateSpaceInput = z.strictObject({
 	visibility: z.enum(spaceVisibilities, 'error_visibility').optional(),
 	themes: z.array(tag).max(8, 'error_tags').optional(),
 	countries: z.array(z.enum(countryCodes, 'error_country')).max(20, 'error_tags').optional(),
+	/** A new member's first posts reviewed before publication; null: the site default, 0: none. */
+	reviewFirstPosts: reviewFirstPostsValue.nullable().optional(),
+	/** Reports from distinct members that hide an item pending review. */
+	reportThreshold: reportThresholdValue.optional(),
 	/** Admins only. */
 	archived: z.boolean().optional()
 });
@@ -59,7 +64,9 @@ export const spaceOutput = z.object({
 	/** Threads with posts the caller has not read; null for visitors. */
 	unreadThreads: z.number().int().nullable(),
 	membership,
-	can: z.object({ post: z.boolean(), moderate: z.boolean(), manage: z.boolean() })
+	can: z.object({ post: z.boolean(), moderate: z.boolean(), manage: z.boolean() }),
+	/** For those who moderate the space; null for everyone else. */
+	moderationSettings: z.object({ reviewFirstPosts: z.number().int().nullable(), reportThreshold: z.number().int() }).nullable()
 });
 export type SpaceOutput = z.infer<typeof spaceOutput>;
 

@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { renderMarkdown } from '../../lib/markdown.ts';
 import type { RealtimePublisher } from '../../realtime/publisher.ts';
 import { memberUrl, uniqueViolation } from '../accounts/accounts.service.ts';
+import { recordAudit } from '../moderation/audit.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import { spaceAccess, type SpaceAccessFacts } from './access.ts';
 import type { CreateSpaceInput, SpaceMemberOutput, SpaceOutput, UpdateSpaceInput } from './spaces.schema.ts';
@@ -42,8 +43,27 @@ function toSpace(auth: Auth, row: SpaceRow): SpaceOutput {
 			post: spaceAccess.post(auth, facts),
 			moderate: spaceAccess.moderate(auth, facts),
 			manage: spaceAccess.manage(auth, facts)
-		}
+		},
+		moderationSettings: spaceAccess.moderate(auth, facts)
+			? { reviewFirstPosts: s.reviewFirstPosts, reportThreshold: s.reportThreshold }
+			: null
 	};
+}
+
+/** The settings an update may change, as they stand: what `space.settings` audit rows compare. */
+const settingKeys = ['name', 'description', 'visibility', 'themes', 'countries', 'reviewFirstPosts', 'reportThreshold'] as const;
+
+/** Only what the update changes, before and after; null when it changes nothing. */
+function settingsChange(space: SpaceRow['space'], fields: Omit<UpdateSpaceInput, 'archived'>) {
+	const before: Record<string, unknown> = {};
+	const after: Record<string, unknown> = {};
+	for (const key of settingKeys) {
+		const next = fields[key];
+		if (next === undefined || JSON.stringify(next) === JSON.stringify(space[key])) continue;
+		before[key] = space[key];
+		after[key] = next;
+	}
+	return Object.keys(after).length > 0 ? { before, after } : null;
 }
 
 export class SpacesService {
@@ -114,6 +134,14 @@ export class SpacesService {
 					status: 'active',
 					decidedBy: user.id
 				});
+				await recordAudit(tx, auth, {
+					action: 'space.create',
+					spaceId: id,
+					targetType: 'space',
+					targetId: id,
+					targetLabel: input.name,
+					after: { name: input.name, slug: input.slug, visibility: input.visibility }
+				});
 			});
 		} catch (error) {
 			if (uniqueViolation(error) === 'spaces_slug_key') throw new ConflictError('error_slug_taken', { slug: 'error_slug_taken' });
@@ -134,6 +162,18 @@ export class SpacesService {
 				...(fields.description !== undefined ? { descriptionHtml: renderMarkdown(fields.description) } : {}),
 				...(archived !== undefined ? { archivedAt: archived ? (row.space.archivedAt ?? new Date()) : null } : {})
 			});
+			const space = { spaceId: row.space.id, targetType: 'space' as const, targetId: row.space.id, targetLabel: row.space.name };
+			const change = settingsChange(row.space, fields);
+			if (change) await recordAudit(tx, auth, { action: 'space.settings', ...space, ...change });
+			const wasArchived = row.space.archivedAt !== null;
+			if (archived !== undefined && archived !== wasArchived) {
+				await recordAudit(tx, auth, {
+					action: archived ? 'space.archive' : 'space.unarchive',
+					...space,
+					before: { archived: wasArchived },
+					after: { archived }
+				});
+			}
 		});
 		// A narrower visibility applies to live sockets at once, not at their next page load.
 		if (fields.visibility === 'members' && row.space.visibility === 'public') {
@@ -197,7 +237,18 @@ export class SpacesService {
 		if (current?.status === 'active') throw new ConflictError('error_already_member', { handle: 'error_already_member' });
 		// Inviting someone who asked to join is approving them.
 		const status = current?.status === 'requested' ? 'active' : 'invited';
-		await this.repo.upsertMember(this.db, { spaceId: row.space.id, userId: invitee.id, status, decidedBy: auth!.user.id });
+		await this.db.transaction(async (tx) => {
+			await this.repo.upsertMember(tx, { spaceId: row.space.id, userId: invitee.id, status, decidedBy: auth!.user.id });
+			await recordAudit(tx, auth, {
+				action: status === 'active' ? 'space.join_decision' : 'space.invite',
+				spaceId: row.space.id,
+				targetType: 'user',
+				targetId: invitee.id,
+				targetLabel: invitee.displayName,
+				before: current ? { status: current.status } : null,
+				after: status === 'active' ? { decision: 'approve', status } : { status }
+			});
+		});
 		await this.notifications.notify([
 			{
 				userId: invitee.id,
@@ -214,11 +265,22 @@ export class SpacesService {
 		const row = await this.managed(auth, slug);
 		const request = await this.repo.membership(row.space.id, userId);
 		if (!request || request.status !== 'requested') throw new NotFoundError();
-		if (decision === 'approve') {
-			await this.repo.upsertMember(this.db, { spaceId: row.space.id, userId, status: 'active', decidedBy: auth!.user.id });
-		} else {
-			await this.repo.removeMember(this.db, row.space.id, userId);
-		}
+		await this.db.transaction(async (tx) => {
+			if (decision === 'approve') {
+				await this.repo.upsertMember(tx, { spaceId: row.space.id, userId, status: 'active', decidedBy: auth!.user.id });
+			} else {
+				await this.repo.removeMember(tx, row.space.id, userId);
+			}
+			await recordAudit(tx, auth, {
+				action: 'space.join_decision',
+				spaceId: row.space.id,
+				targetType: 'user',
+				targetId: userId,
+				targetLabel: await this.repo.displayName(userId, tx),
+				before: { status: 'requested' },
+				after: { decision, status: decision === 'approve' ? 'active' : null }
+			});
+		});
 		await this.notifications.notify([
 			{ userId, kind: 'join_decision', actorId: auth!.user.id, spaceId: row.space.id, data: { approved: decision === 'approve' } }
 		]);
@@ -230,13 +292,37 @@ export class SpacesService {
 		if (role === 'moderator' && auth!.user.role !== 'admin') throw new ForbiddenError();
 		const member = await this.repo.membership(row.space.id, userId);
 		if (!member || member.status !== 'active') throw new NotFoundError();
-		await this.repo.upsertMember(this.db, { spaceId: row.space.id, userId, role, status: 'active', decidedBy: auth!.user.id });
+		await this.db.transaction(async (tx) => {
+			await this.repo.upsertMember(tx, { spaceId: row.space.id, userId, role, status: 'active', decidedBy: auth!.user.id });
+			if (member.role === role) return;
+			await recordAudit(tx, auth, {
+				action: 'space.role',
+				spaceId: row.space.id,
+				targetType: 'user',
+				targetId: userId,
+				targetLabel: await this.repo.displayName(userId, tx),
+				before: { role: member.role },
+				after: { role }
+			});
+		});
 	}
 
 	async removeMember(auth: Auth, slug: string, userId: string): Promise<void> {
 		const row = await this.managed(auth, slug);
-		if (!(await this.repo.membership(row.space.id, userId))) throw new NotFoundError();
-		await this.repo.removeMember(this.db, row.space.id, userId);
+		const member = await this.repo.membership(row.space.id, userId);
+		if (!member) throw new NotFoundError();
+		await this.db.transaction(async (tx) => {
+			await this.repo.removeMember(tx, row.space.id, userId);
+			await recordAudit(tx, auth, {
+				action: 'space.member_remove',
+				spaceId: row.space.id,
+				targetType: 'user',
+				targetId: userId,
+				targetLabel: await this.repo.displayName(userId, tx),
+				before: { role: member.role, status: member.status },
+				after: null
+			});
+		});
 		await this.realtime.evictFromSpace(userId, row.space.id);
 	}
 

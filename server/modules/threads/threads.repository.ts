@@ -1,4 +1,4 @@
-import { aliasedTable, and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { aliasedTable, and, asc, desc, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../../db/client.ts';
 import { organisations, postRevisions, posts, postVotes, spaces, threadReads, threads, users } from '../../../db/schema/index.ts';
 
@@ -33,27 +33,53 @@ export class ThreadsRepository {
 			.leftJoin(threadReads, and(eq(threadReads.threadId, threads.id), eq(threadReads.userId, viewerId ?? NOBODY)));
 	}
 
+	/** Deleted threads too: the service shows them to moderators only. */
 	findThread(id: string, viewerId: string | null, tx: Executor = this.db) {
 		return this.threadQuery(viewerId, tx)
-			.where(and(eq(threads.id, id), isNull(threads.deletedAt)))
+			.where(eq(threads.id, id))
 			.limit(1)
 			.then((rows) => rows[0]);
 	}
 
-	/** Keyset page by last activity (newest first); never OFFSET. */
-	listThreads(spaceId: string, viewerId: string | null, after: { at: Date; id: string } | null, limit: number) {
-		return this.threadQuery(viewerId)
+	/**
+	 * Keyset page by last activity (newest first); never OFFSET. The first page (no cursor)
+	 * starts with the pinned threads, most recently pinned first, then fills up with unpinned
+	 * ones; the keyset runs over unpinned threads only, so the cursor, taken from the page's
+	 * last row, is always an unpinned one. At most `limit - 2` pinned threads are listed, so a
+	 * page of `limit - 1` rows always ends with an unpinned one when there are more.
+	 */
+	async listThreads(
+		spaceId: string,
+		viewerId: string | null,
+		after: { at: Date; id: string } | null,
+		limit: number,
+		/** Moderators also see threads hidden pending review; authors see their own. */
+		includeHidden = false
+	) {
+		const shown = and(
+			eq(threads.spaceId, spaceId),
+			isNull(threads.deletedAt),
+			includeHidden ? undefined : or(isNull(threads.hiddenAt), eq(threads.authorId, viewerId ?? NOBODY))
+		);
+		const pinned = after
+			? []
+			: await this.threadQuery(viewerId)
+					.where(and(shown, isNotNull(threads.pinnedAt)))
+					.orderBy(desc(threads.pinnedAt), desc(threads.id))
+					.limit(Math.max(0, limit - 2));
+		const rest = await this.threadQuery(viewerId)
 			.where(
 				and(
-					eq(threads.spaceId, spaceId),
-					isNull(threads.deletedAt),
+					shown,
+					isNull(threads.pinnedAt),
 					after
 						? or(lt(threads.lastActivityAt, after.at), and(eq(threads.lastActivityAt, after.at), lt(threads.id, after.id)))
 						: undefined
 				)
 			)
 			.orderBy(desc(threads.lastActivityAt), desc(threads.id))
-			.limit(limit);
+			.limit(limit - pinned.length);
+		return [...pinned, ...rest];
 	}
 
 	private postQuery(viewerId: string | null, tx: Executor = this.db) {

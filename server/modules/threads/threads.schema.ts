@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { threadKinds } from '../../../db/schema/values.ts';
+import { postStatuses, threadKinds } from '../../../db/schema/values.ts';
+import { slowModeOutput } from '../moderation/thread-actions.schema.ts';
 
 const body = z.string().trim().min(2, 'error_body_length').max(20_000, 'error_body_length');
 
@@ -60,7 +61,27 @@ export const postOutput = z.object({
 	deleted: z.boolean(),
 	accepted: z.boolean(),
 	seq: z.number().int(),
-	can: z.object({ edit: z.boolean(), delete: z.boolean(), vote: z.boolean(), accept: z.boolean() })
+	/** pending: waiting for review (its author and moderators see it) · rejected: back with its author. */
+	status: z.enum(postStatuses),
+	/** Hidden by a moderator or by reports: only its author and moderators still see it. */
+	hidden: z.boolean(),
+	/**
+	 * True in a catch-up for a reader who may no longer see this post (hidden since): the
+	 * page removes it. Such a post carries no text.
+	 */
+	removed: z.boolean(),
+	/** Why it was hidden or rejected: for its author and moderators only. */
+	moderationNote: z.string().nullable(),
+	isSynthesis: z.boolean(),
+	can: z.object({
+		edit: z.boolean(),
+		delete: z.boolean(),
+		vote: z.boolean(),
+		accept: z.boolean(),
+		report: z.boolean(),
+		/** Hide or restore it, approve or reject it: the space's moderators. */
+		moderate: z.boolean()
+	})
 });
 export type PostOutput = z.infer<typeof postOutput>;
 
@@ -79,6 +100,18 @@ export const threadOutput = z.object({
 	/** Posts the caller has not read yet (null for visitors). */
 	unread: z.number().int().nullable(),
 	firstUnreadNumber: z.number().int().nullable(),
+	/** Locked by a moderator: only moderators reply. */
+	locked: z.boolean(),
+	/** Pinned at the top of its space's list. */
+	pinned: z.boolean(),
+	/** Closed with a synthesis: no more replies. */
+	closed: z.boolean(),
+	/** Deleted by a moderator: only moderators still see it. */
+	deleted: z.boolean(),
+	/** The featured synthesis post (kept after a reopening). */
+	synthesisPostId: z.uuid().nullable(),
+	/** The thread's own slow mode while it lasts (the space's is on the space). */
+	slowMode: slowModeOutput.nullable(),
 	can: z.object({ reply: z.boolean(), moderate: z.boolean() })
 });
 export type ThreadOutput = z.infer<typeof threadOutput>;

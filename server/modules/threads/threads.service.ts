@@ -6,6 +6,7 @@ import { extractMentions, renderMarkdown } from '../../lib/markdown.ts';
 import type { RealtimePublisher } from '../../realtime/publisher.ts';
 import { memberUrl, uniqueViolation } from '../accounts/accounts.service.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
+import { activeSlowMode, assertMayPost } from '../moderation/thread-guards.ts';
 import type { NewNotification, NotificationsService } from '../notifications/notifications.service.ts';
 import { spaceAccess, type SpaceAccessFacts } from '../spaces/access.ts';
 import { accessFacts, spaceUrl, type SpacesService } from '../spaces/spaces.service.ts';
@@ -39,8 +40,33 @@ interface Context {
 	thread: ThreadRow;
 }
 
+/**
+ * What moderation decides about a new text: whether the author's post waits for review
+ * (their first posts in the space), and what the watched words make of the text. Bound
+ * after construction (moderation needs the threads service too).
+ */
+export interface ModerationHooks {
+	needsReview(auth: Auth, space: SpaceRow): Promise<boolean>;
+	/** Throws when a blocking word is found; else the text to keep and whether it goes to review. */
+	screen(body: string, auth: Auth): Promise<{ body: string; review: boolean }>;
+	queued(change: { spaceId: string; kind: 'pending_post'; targetId: string }): void;
+}
+
 export class ThreadsService {
 	readonly repo: ThreadsRepository;
+	private moderation: ModerationHooks = {
+		needsReview: async () => false,
+		screen: async (body) => ({ body, review: false }),
+		queued: () => {}
+	};
+
+	bindModeration(hooks: ModerationHooks) {
+		this.moderation = hooks;
+	}
+
+	get spacesService(): SpacesService {
+		return this.spaces;
+	}
 
 	constructor(
 		private db: Database,
@@ -57,7 +83,13 @@ export class ThreadsService {
 		const thread = await this.repo.findThread(threadId, auth?.user.id ?? null);
 		if (!thread) throw new NotFoundError();
 		const space = await this.spaces.readableById(auth, thread.thread.spaceId);
-		return { space, facts: accessFacts(space), thread };
+		const facts = accessFacts(space);
+		// Hidden pending review (reports, or a first post waiting): its author and moderators only.
+		if (thread.thread.hiddenAt && auth?.user.id !== thread.thread.authorId && !spaceAccess.moderate(auth, facts))
+			throw new NotFoundError();
+		// Deleted by a moderator: moderators still see it (to restore it); for others it is gone.
+		if (thread.thread.deletedAt && !spaceAccess.moderate(auth, facts)) throw new NotFoundError();
+		return { space, facts, thread };
 	}
 
 	private toThread(auth: Auth, ctx: Pick<Context, 'facts' | 'thread'>): ThreadOutput {
@@ -77,8 +109,24 @@ export class ThreadsService {
 			acceptedPostId: t.acceptedPostId,
 			unread: auth ? Math.max(0, t.postCount - read) : null,
 			firstUnreadNumber: auth && t.postCount > read ? read + 1 : null,
+			locked: t.lockedAt !== null,
+			pinned: t.pinnedAt !== null,
+			closed: t.closedAt !== null,
+			deleted: t.deletedAt !== null,
+			synthesisPostId: t.synthesisPostId,
+			slowMode: activeSlowMode(t),
 			can: { reply: spaceAccess.post(auth, ctx.facts), moderate: spaceAccess.moderate(auth, ctx.facts) }
 		};
+	}
+
+	/**
+	 * Who sees a post at all. Published and not hidden: whoever reads the thread. Pending,
+	 * rejected or hidden: its author and the space's moderators only.
+	 */
+	visible(auth: Auth, ctx: Pick<Context, 'facts'>, row: PostRow): boolean {
+		const p = row.post;
+		if (p.status === 'published' && p.hiddenAt === null) return true;
+		return auth?.user.id === p.authorId || spaceAccess.moderate(auth, ctx.facts);
 	}
 
 	toPost(auth: Auth, ctx: Pick<Context, 'facts' | 'thread'>, row: PostRow): PostOutput {
@@ -86,17 +134,19 @@ export class ThreadsService {
 		const moderator = spaceAccess.moderate(auth, ctx.facts);
 		const own = auth?.user.id === p.authorId;
 		const deleted = p.deletedAt !== null;
-		const visible = !deleted || moderator;
+		const removed = !this.visible(auth, ctx, row);
+		const readable = !removed && (!deleted || moderator);
 		const threadRow = ctx.thread.thread;
 		const canWrite = spaceAccess.post(auth, ctx.facts);
+		const published = p.status === 'published' && p.hiddenAt === null;
 		return {
 			id: p.id,
 			url: postUrl(p.threadId, p.number),
 			threadId: p.threadId,
 			number: p.number,
 			author: person(row.author),
-			bodyHtml: visible ? p.bodyHtml : null,
-			body: visible && (own || moderator) ? p.body : null,
+			bodyHtml: readable ? p.bodyHtml : null,
+			body: readable && (own || moderator) ? p.body : null,
 			createdAt: p.createdAt.toISOString(),
 			editedAt: p.editedAt?.toISOString() ?? null,
 			revisionCount: p.revisionCount,
@@ -105,16 +155,32 @@ export class ThreadsService {
 			deleted,
 			accepted: threadRow.acceptedPostId === p.id,
 			seq: p.seq,
+			status: p.status,
+			hidden: p.hiddenAt !== null,
+			removed,
+			moderationNote:
+				!removed && (own || moderator)
+					? p.status === 'rejected'
+						? [p.rejectionReason, p.rejectionNote].filter(Boolean).join(' — ')
+						: p.hiddenAt
+							? p.hiddenReason
+							: null
+					: null,
+			isSynthesis: p.isSynthesis,
 			can: {
-				edit: !deleted && canWrite && (own || moderator),
-				delete: !deleted && canWrite && (own || moderator),
-				vote: !deleted && canWrite && !own,
+				// A rejected post is edited to be resubmitted; a hidden one stays as the moderators left it.
+				edit: !deleted && !removed && canWrite && ((own && p.hiddenAt === null) || moderator),
+				delete: !deleted && !removed && canWrite && (own || moderator),
+				vote: !deleted && published && canWrite && !own,
 				accept:
 					!deleted &&
+					published &&
 					threadRow.kind === 'question' &&
 					p.number > 1 &&
 					canWrite &&
-					(auth?.user.id === threadRow.authorId || moderator)
+					(auth?.user.id === threadRow.authorId || moderator),
+				report: !deleted && published && auth !== null && !own,
+				moderate: !deleted && moderator
 			}
 		};
 	}
@@ -124,7 +190,13 @@ export class ThreadsService {
 	async list(auth: Auth, spaceSlug: string, after?: string) {
 		const space = await this.spaces.readable(auth, spaceSlug);
 		const facts = accessFacts(space);
-		const rows = await this.repo.listThreads(space.space.id, auth?.user.id ?? null, decodeCursor(after), THREADS_PER_PAGE + 1);
+		const rows = await this.repo.listThreads(
+			space.space.id,
+			auth?.user.id ?? null,
+			decodeCursor(after),
+			THREADS_PER_PAGE + 1,
+			spaceAccess.moderate(auth, facts)
+		);
 		const page = rows.slice(0, THREADS_PER_PAGE);
 		const last = page.at(-1);
 		return {
@@ -145,7 +217,7 @@ export class ThreadsService {
 		if (from === undefined && position.before === undefined && thread.firstUnreadNumber) from = thread.firstUnreadNumber;
 		if (from !== undefined) from = Math.min(from, Math.max(1, t.postCount));
 		const rows = await this.repo.postsPage(threadId, auth?.user.id ?? null, { from, before: position.before }, POSTS_PER_PAGE);
-		const items = rows.map((row) => this.toPost(auth, ctx, row));
+		const items = rows.filter((row) => this.visible(auth, ctx, row)).map((row) => this.toPost(auth, ctx, row));
 		const firstShown = items[0]?.number ?? 1;
 		const lastShown = items.at(-1)?.number ?? 0;
 		if (auth && lastShown > (ctx.thread.lastReadNumber ?? 0))
@@ -153,7 +225,7 @@ export class ThreadsService {
 		let accepted: PostOutput | null = null;
 		if (t.acceptedPostId) {
 			const row = await this.repo.findPost(t.acceptedPostId, auth?.user.id ?? null);
-			if (row) accepted = this.toPost(auth, ctx, row);
+			if (row && this.visible(auth, ctx, row)) accepted = this.toPost(auth, ctx, row);
 		}
 		return {
 			thread,
@@ -168,13 +240,16 @@ export class ThreadsService {
 	async catchUp(auth: Auth, threadId: string, since: number) {
 		const ctx = await this.context(auth, threadId);
 		const rows = await this.repo.postsSince(threadId, auth?.user.id ?? null, since);
-		return { thread: this.toThread(auth, ctx), posts: rows.map((row) => this.toPost(auth, ctx, row)) };
+		// A post never published is nobody else's business; one hidden since goes as a bare `removed`.
+		const shown = rows.filter((row) => row.post.status === 'published' || this.visible(auth, ctx, row));
+		return { thread: this.toThread(auth, ctx), posts: shown.map((row) => this.toPost(auth, ctx, row)) };
 	}
 
 	async post(auth: Auth, postId: string): Promise<{ ctx: Context; post: PostOutput; row: PostRow }> {
 		const row = await this.repo.findPost(postId, auth?.user.id ?? null);
 		if (!row) throw new NotFoundError();
 		const ctx = await this.context(auth, row.post.threadId);
+		if (!this.visible(auth, ctx, row)) throw new NotFoundError();
 		return { ctx, post: this.toPost(auth, ctx, row), row };
 	}
 
@@ -203,7 +278,8 @@ export class ThreadsService {
 		return users.map((u) => ({ ...base, userId: u.id, kind: 'mention' as const }));
 	}
 
-	private async render(body: string) {
+	/** Markdown to safe HTML, with known @mentions linked (also used for a moderator's synthesis). */
+	async render(body: string) {
 		const handles = extractMentions(body);
 		const known = new Map((await this.accounts.findIdsByHandles(handles)).map((u) => [u.handle, u.id]));
 		return renderMarkdown(body, { mentionUrl: (handle) => (known.has(handle) ? memberUrl(known.get(handle)!) : null) });
@@ -220,7 +296,11 @@ export class ThreadsService {
 			const existing = await this.repo.findPostByClientKey(user.id, input.clientKey);
 			if (existing) return this.get(auth, existing.threadId, { n: 1 });
 		}
-		const bodyHtml = await this.render(input.body);
+		await assertMayPost(this.db, requireUser(auth), { facts, space: space.space });
+		const screened = await this.moderation.screen(input.body, auth);
+		// A new member's first thread waits, hidden, until a moderator approves its first post.
+		const pending = screened.review || (await this.moderation.needsReview(auth, space));
+		const bodyHtml = await this.render(screened.body);
 		const threadId = await this.db.transaction(async (tx) => {
 			const threadId = await this.repo.insertThread(tx, {
 				spaceId: space.space.id,
@@ -229,22 +309,28 @@ export class ThreadsService {
 				title: input.title,
 				postCount: 1,
 				lastSeq: 1,
-				lastPostAuthorId: user.id
+				lastPostAuthorId: user.id,
+				hiddenAt: pending ? new Date() : null
 			});
 			await this.repo.insertPost(tx, {
 				threadId,
 				authorId: user.id,
 				number: 1,
 				seq: 1,
-				body: input.body,
+				body: screened.body,
 				bodyHtml,
-				clientKey: input.clientKey ?? null
+				clientKey: input.clientKey ?? null,
+				status: pending ? 'pending' : 'published'
 			});
 			await this.repo.bumpSpace(tx, space.space.id, { threads: 1, posts: 1 });
 			await this.repo.markRead(tx, user.id, threadId, 1, true);
 			return threadId;
 		});
 		const result = await this.get(auth, threadId, { n: 1 });
+		if (pending) {
+			this.moderation.queued({ spaceId: space.space.id, kind: 'pending_post', targetId: result.posts[0]!.id });
+			return result;
+		}
 		this.realtime.emitToSpace(space.space.id, 'thread:activity', { spaceId: space.space.id, threadId, created: true });
 		await this.notifications.notify(
 			await this.mentionsToNotify(input.body, {
@@ -265,28 +351,37 @@ export class ThreadsService {
 		}
 		const ctx = await this.context(auth, threadId);
 		if (!spaceAccess.post(auth, ctx.facts)) throw new ForbiddenError();
+		await assertMayPost(this.db, requireUser(auth), { facts: ctx.facts, space: ctx.space.space, thread: ctx.thread.thread });
 		let quoted: PostRow | undefined;
 		if (input.quotePostId) {
 			// Quoting is reading: the quoted post must be readable by the replier.
 			quoted = (await this.post(auth, input.quotePostId)).row;
 			if (quoted.post.deletedAt) throw new NotFoundError();
 		}
-		const bodyHtml = await this.render(input.body);
+		const screened = await this.moderation.screen(input.body, auth);
+		// Waiting for review: numbered, but seen by its author and the moderators only, and
+		// nobody else hears of it (no bump, no event, no notification) until approved.
+		const pending = screened.review || (await this.moderation.needsReview(auth, ctx.space));
+		const bodyHtml = await this.render(screened.body);
 		let postId: string;
 		try {
 			postId = await this.db.transaction(async (tx) => {
-				const { seq, postCount } = await this.repo.nextNumbers(tx, threadId, { newPost: true, bump: { authorId: user.id } });
+				const { seq, postCount } = await this.repo.nextNumbers(tx, threadId, {
+					newPost: true,
+					bump: pending ? undefined : { authorId: user.id }
+				});
 				const id = await this.repo.insertPost(tx, {
 					threadId,
 					authorId: user.id,
 					number: postCount,
 					seq,
-					body: input.body,
+					body: screened.body,
 					bodyHtml,
 					quotePostId: quoted?.post.id ?? null,
-					clientKey: input.clientKey ?? null
+					clientKey: input.clientKey ?? null,
+					status: pending ? 'pending' : 'published'
 				});
-				await this.repo.bumpSpace(tx, ctx.thread.thread.spaceId, { posts: 1 });
+				if (!pending) await this.repo.bumpSpace(tx, ctx.thread.thread.spaceId, { posts: 1 });
 				await this.repo.markRead(tx, user.id, threadId, postCount, true);
 				return id;
 			});
@@ -298,21 +393,33 @@ export class ThreadsService {
 			}
 			throw error;
 		}
-		const { post } = await this.post(auth, postId);
+		const { post, row } = await this.post(auth, postId);
+		if (pending) {
+			this.moderation.queued({ spaceId: ctx.thread.thread.spaceId, kind: 'pending_post', targetId: postId });
+			return post;
+		}
 		this.publishPost(ctx, 'post:created', post);
-		this.realtime.emitToSpace(ctx.thread.thread.spaceId, 'thread:activity', {
-			spaceId: ctx.thread.thread.spaceId,
-			threadId,
-			created: false
-		});
-		const base = { actorId: user.id, spaceId: ctx.thread.thread.spaceId, threadId, postId };
-		const mentions = await this.mentionsToNotify(input.body, base);
+		await this.notifyPublished(row, ctx, quoted);
+		return post;
+	}
+
+	/** Tells the space list, mentioned members and watchers about a post now public. */
+	async notifyPublished(row: PostRow, ctx: Context, quoted?: PostRow) {
+		const threadId = row.post.threadId;
+		const spaceId = ctx.thread.thread.spaceId;
+		this.realtime.emitToSpace(spaceId, 'thread:activity', { spaceId, threadId, created: false });
+		const base = { actorId: row.post.authorId, spaceId, threadId, postId: row.post.id };
+		const mentions = await this.mentionsToNotify(row.post.body, base);
 		const mentioned = new Set(mentions.map((m) => m.userId));
 		const watchers = (await this.repo.watcherIds(threadId)).filter((id) => !mentioned.has(id));
 		if (quoted && !mentioned.has(quoted.post.authorId) && !watchers.includes(quoted.post.authorId))
 			watchers.push(quoted.post.authorId);
 		await this.notifications.notify([...mentions, ...watchers.map((userId) => ({ ...base, userId, kind: 'reply' as const }))]);
-		return post;
+	}
+
+	/** Broadcasts a post change to the thread's room (for moderation, which changes posts too). */
+	publish(ctx: Context, event: 'post:created' | 'post:updated' | 'post:deleted' | 'post:voted', post: PostOutput) {
+		this.publishPost(ctx, event, post);
 	}
 
 	/**
@@ -320,7 +427,7 @@ export class ThreadsService {
 	 * the payload is the view of a plain reader: a deleted post carries no body.
 	 */
 	private publishPost(ctx: Context, event: 'post:created' | 'post:updated' | 'post:deleted' | 'post:voted', post: PostOutput) {
-		const { can: _can, body: _body, votedUseful: _voted, ...shared } = post;
+		const { can: _can, body: _body, votedUseful: _voted, moderationNote: _note, ...shared } = post;
 		const payload = { ...shared, bodyHtml: post.deleted ? null : post.bodyHtml };
 		this.realtime.emitToThread({ spaceId: ctx.thread.thread.spaceId, threadId: post.threadId }, event, {
 			threadId: post.threadId,
@@ -333,7 +440,12 @@ export class ThreadsService {
 		const { user } = requireUser(auth);
 		const { ctx, post, row } = await this.post(auth, postId);
 		if (!post.can.edit) throw new ForbiddenError();
-		if (body === row.post.body) return post;
+		// A rejected post comes back to review once its author has edited it.
+		const resubmit = row.post.status === 'rejected' && row.post.authorId === user.id;
+		if (body === row.post.body && !resubmit) return post;
+		const screened = await this.moderation.screen(body, auth);
+		body = screened.body;
+		const toReview = resubmit || (screened.review && row.post.status === 'published' && !post.can.moderate);
 		const bodyHtml = await this.render(body);
 		await this.db.transaction(async (tx) => {
 			const { seq } = await this.repo.nextNumbers(tx, row.post.threadId, { newPost: false });
@@ -349,11 +461,16 @@ export class ThreadsService {
 				bodyHtml,
 				seq,
 				editedAt: new Date(),
-				revisionCount: row.post.revisionCount + 1
+				revisionCount: row.post.revisionCount + 1,
+				...(toReview ? { status: 'pending' as const } : {})
 			});
 		});
 		const updated = (await this.post(auth, postId)).post;
-		this.publishPost(ctx, 'post:updated', updated);
+		if (toReview) {
+			this.moderation.queued({ spaceId: ctx.thread.thread.spaceId, kind: 'pending_post', targetId: postId });
+			// Readers who saw it published see it go until a moderator approves it again.
+			if (row.post.status === 'published') this.publishPost(ctx, 'post:updated', this.toPost(null, ctx, { ...row, post: { ...row.post, status: 'pending' } }));
+		} else if (updated.status === 'published' && !updated.hidden) this.publishPost(ctx, 'post:updated', updated);
 		return updated;
 	}
 

@@ -15,7 +15,11 @@ export interface LivePost {
 	deleted: boolean;
 	accepted: boolean;
 	seq: number;
-	can: { edit: boolean; delete: boolean; vote: boolean; accept: boolean };
+	/** Review and hiding: such a post reaches only its author and the space's moderators. */
+	status: 'published' | 'pending' | 'rejected';
+	hidden: boolean;
+	moderationNote: string | null;
+	can: { edit: boolean; delete: boolean; vote: boolean; accept: boolean; report: boolean; moderate: boolean };
 }
 
 /** What the page's load data says: the starting point of the live view. */
@@ -31,7 +35,11 @@ export interface ThreadSeed {
 }
 
 /** A post from an event (everyone's view: no `can`, no vote of the reader), a catch-up or a form's answer. */
-type IncomingPost = Omit<LivePost, 'can' | 'votedUseful'> & Partial<Pick<LivePost, 'can' | 'votedUseful'>>;
+type IncomingPost = Omit<LivePost, 'can' | 'votedUseful' | 'moderationNote'> &
+	Partial<Pick<LivePost, 'can' | 'votedUseful' | 'moderationNote'>> & {
+		/** A catch-up's word that the reader may no longer see this post. */
+		removed?: boolean;
+	};
 
 /**
  * One thread, kept current by socket events. Seeded from the page's load data, it merges
@@ -85,14 +93,27 @@ export class ThreadLive {
 	/** What the reader may do with a post the server sent to everyone (events carry no `can`). */
 	#capabilities(post: IncomingPost): LivePost['can'] {
 		const v = this.#seed.viewer;
-		if (post.deleted || !v.id || !v.reply) return { edit: false, delete: false, vote: false, accept: false };
+		const moderate = v.moderate && !post.deleted;
+		const report = !post.deleted && !!v.id && post.author.id !== v.id;
+		if (post.deleted || !v.id || !v.reply) return { edit: false, delete: false, vote: false, accept: false, report, moderate };
 		const own = post.author.id === v.id;
+		const published = post.status === 'published' && !post.hidden;
 		return {
 			edit: own || v.moderate,
 			delete: own || v.moderate,
-			vote: !own,
-			accept: v.question && post.number > 1 && (v.threadAuthor || v.moderate)
+			vote: !own && published,
+			accept: published && v.question && post.number > 1 && (v.threadAuthor || v.moderate),
+			report,
+			moderate
 		};
+	}
+
+	/** Whether this reader may see the post: hidden and unpublished ones are for their author and moderators. */
+	#visible(post: IncomingPost): boolean {
+		if (post.removed) return false;
+		const v = this.#seed.viewer;
+		if (v.moderate || (v.id !== null && post.author.id === v.id)) return true;
+		return post.status === 'published' && !post.hidden;
 	}
 
 	/** Applies one change of a post; returns whether it was new to this page. */
@@ -102,12 +123,26 @@ export class ThreadLive {
 		if (known !== undefined && seq <= known) return false;
 		this.#seqs.set(post.id, seq);
 		const index = this.posts.findIndex((p) => p.id === post.id);
+		if (!this.#visible(post)) {
+			// Hidden or sent back to review since: it leaves the page.
+			if (index >= 0) this.posts.splice(index, 1);
+			return false;
+		}
 		if (index >= 0) {
 			const old = this.posts[index]!;
 			this.posts[index] = this.#toLive(post, old);
 			return false;
 		}
-		if (post.number <= this.postCount) return false;
+		if (post.number <= this.postCount) {
+			// Shown again (restored, approved) within this page's range: back in its place.
+			const last = this.posts.at(-1)?.number ?? 0;
+			if (post.number >= this.#firstShown && (this.#seed.lastPage || post.number < last)) {
+				const at = this.posts.findIndex((p) => p.number > post.number);
+				if (at < 0) this.posts.push(this.#toLive(post));
+				else this.posts.splice(at, 0, this.#toLive(post));
+			}
+			return false;
+		}
 		// A new reply.
 		this.postCount = post.number;
 		if (this.#seed.lastPage) {
@@ -143,6 +178,9 @@ export class ThreadLive {
 			deleted: post.deleted,
 			accepted: post.accepted,
 			seq: post.seq,
+			status: post.status,
+			hidden: post.hidden,
+			moderationNote: post.moderationNote ?? old?.moderationNote ?? null,
 			can: post.can ? { ...post.can } : this.#capabilities(post)
 		};
 	}

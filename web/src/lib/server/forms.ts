@@ -34,11 +34,12 @@ function failure(
 	messageKey: string,
 	fields: FieldErrors,
 	values: Record<string, string>,
-	form: string | undefined
+	form: string | undefined,
+	inputs?: Record<string, unknown>
 ) {
 	return fail(status, {
 		form,
-		message: translate(messageKey, locale),
+		message: translate(messageKey, locale, inputs),
 		fields: Object.fromEntries(Object.entries(fields).map(([f, k]) => [f, translate(k, locale)])),
 		values: keepable(values)
 	} satisfies FormFailure);
@@ -67,7 +68,7 @@ export async function runForm<S extends z.ZodType, R>(
 	} catch (error) {
 		if (!isAppError(error)) throw error;
 		if (isRateLimited(error)) event.setHeaders({ 'retry-after': String(error.retryAfterSeconds) });
-		return failure(error.status, locale, error.messageKey, error.fields ?? {}, values, options.form);
+		return failure(error.status, locale, error.messageKey, error.fields ?? {}, values, options.form, error.messageInputs(locale));
 	}
 }
 

@@ -23,6 +23,10 @@ export function threadPagePost(post: PostOutput) {
 		deleted: post.deleted,
 		accepted: post.accepted,
 		seq: post.seq,
+		// Review and hiding (the server sends such a post only to its author and moderators).
+		status: post.status,
+		hidden: post.hidden,
+		moderationNote: post.moderationNote,
 		can: post.can
 	};
 }

@@ -14,11 +14,20 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			kind: n.kind,
 			url: n.url,
 			actor: n.actor?.displayName ?? null,
-			space: n.space.name,
+			space: n.space?.name ?? null,
 			thread: n.thread?.title ?? null,
 			// join_decision: a request to decide (for moderators), or the decision (for the asker).
 			request: n.data.request === true,
 			approved: n.data.approved === true,
+			// moderation of a thread (lock, move, close…): which action, and the moderator's reason.
+			threadAction:
+				n.kind === 'moderation' && typeof n.data.action === 'string' && n.data.action.startsWith('thread.')
+					? n.data.action.slice('thread.'.length)
+					: null,
+			threadActionReason: n.kind === 'moderation' && typeof n.data.reason === 'string' ? n.data.reason : null,
+			// post_rejected, moderation: what was done and why.
+			action: typeof n.data.action === 'string' ? n.data.action : null,
+			reason: typeof n.data.reason === 'string' ? n.data.reason : null,
 			createdAt: n.createdAt,
 			read: n.read
 		})),

@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import { listUsersQuery, setRoleInput, setStatusInput, userIdParams } from '$server/modules/accounts/accounts.schema';
+import { listUsersQuery, setRoleInput, userIdParams } from '$server/modules/accounts/accounts.schema';
 import { runForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -16,28 +16,24 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 /**
- * Both actions name their target in a hidden `userId` field. The service re-checks that the
- * caller is an admin: the page guard above is a convenience, not the gate.
+ * The action names its target in a hidden `userId` field. The service re-checks that the
+ * caller is an admin: the page guard above is a convenience, not the gate. Suspensions are
+ * made on the member's page, with a reason and an end (services.sanctions).
  */
-function accountAction(key: 'role' | 'status') {
-	return async (event: RequestEvent) => {
-		const data = await event.request.clone().formData();
-		const target = userIdParams.safeParse({ id: data.get('userId') });
-		if (!target.success) error(404);
-		const { accounts } = event.locals.services;
-		const auth = event.locals.auth;
-		const options = { pick: (v: Record<string, string>) => ({ [key]: v[key] ?? '' }), form: target.data.id };
-		const result =
-			key === 'role'
-				? await runForm(event, setRoleInput, (input) => accounts.setRole(auth, target.data.id, input.role), options)
-				: await runForm(event, setStatusInput, (input) => accounts.setStatus(auth, target.data.id, input.status), options);
-		if (!('ok' in result)) return result;
-		const { displayName: name, role, status } = result.result;
-		return { changed: key === 'role' ? { name, role } : { name, status } };
-	};
+async function roleAction(event: RequestEvent) {
+	const data = await event.request.clone().formData();
+	const target = userIdParams.safeParse({ id: data.get('userId') });
+	if (!target.success) error(404);
+	const { accounts } = event.locals.services;
+	const result = await runForm(event, setRoleInput, (input) => accounts.setRole(event.locals.auth, target.data.id, input.role), {
+		pick: (v) => ({ role: v.role ?? '' }),
+		form: target.data.id
+	});
+	if (!('ok' in result)) return result;
+	const { displayName: name, role } = result.result;
+	return { changed: { name, role } };
 }
 
 export const actions: Actions = {
-	role: accountAction('role'),
-	status: accountAction('status')
+	role: roleAction
 };

@@ -41,6 +41,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	});
 	const at = position.success ? position.data : {};
 	const page = await orHttpError(locals.locale, () => locals.services.threads.get(locals.auth, id.data.id, at));
+	// Lock reason, slow mode, synthesis: shown by ThreadModerationNotices.
+	const { synthesisPostId: _featured, ...moderation } = await locals.services.threadActions.notices(locals.auth, id.data.id);
 	const { thread } = page;
 
 	// "Répondre en citant": the reply form opens with the quoted post, read with the caller's rights.
@@ -78,6 +80,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		// Where the reader stopped last time, when the page opened there by itself.
 		firstUnread: at.n === undefined && at.before === undefined ? thread.firstUnreadNumber : null,
 		userId: locals.auth?.user.id ?? null,
+		// Moderators' hide and reject forms on each post (they post to the review queue's actions).
+		moderationReasons: thread.can.moderate
+			? (await locals.services.reasons.list(locals.auth, locals.locale)).map((r) => ({ code: r.code, label: r.label }))
+			: [],
+		moderation,
 		reply: { clientKey: randomUUID(), quote },
 		editing
 	};
