@@ -5,6 +5,7 @@ import { AccountsRepository } from '../../server/modules/accounts/accounts.repos
 import { NotificationsService } from '../../server/modules/notifications/notifications.service.ts';
 import { SpacesService } from '../../server/modules/spaces/spaces.service.ts';
 import { ThreadsService } from '../../server/modules/threads/threads.service.ts';
+import { seedDemoModeration } from './moderation.ts';
 import { LateBoundPublisher } from '../../server/realtime/publisher.ts';
 import type { Database } from '../client.ts';
 import { posts, spaces, threads, users, type Role, type SpaceVisibility, type ThreadKind } from '../schema/index.ts';
@@ -316,6 +317,7 @@ export async function seedDemoDiscussions(db: Database): Promise<void> {
 	await db.update(spaces).set({
 		lastActivityAt: sql`coalesce((select max(last_activity_at) from ${threads} where space_id = ${spaces.id}), ${spaces.createdAt})`
 	});
+	await seedDemoModeration(db, { threads: threadService, spaces: spaceService, notifications, realtime, authOf });
 	// The demo's notifications were made while seeding; start everyone with a clean slate.
 	await db.execute(sql`update notifications set read_at = now()`);
 }

@@ -61,7 +61,10 @@ describe.skipIf(!hasChromium)('watched words in the browser', () => {
 			const { page, problems } = await signedIn(cookies.admin, js);
 			const phrase = `arnaque ${tag} ${js ? 'js' : 'nojs'}`;
 			await page.goto('/admin/membres');
-			await page.getByRole('navigation', { name: 'Pages d’administration' }).getByRole('link', { name: 'Mots surveillés' }).click();
+			await page
+				.getByRole('navigation', { name: 'Pages d’administration' })
+				.getByRole('link', { name: 'Mots surveillés' })
+				.click();
 			await page.getByRole('heading', { level: 1, name: 'Mots surveillés' }).waitFor();
 			const add = page.locator('form[action="?/add"]');
 			await ready(page, js, 'form[action="?/add"]');
@@ -78,11 +81,12 @@ describe.skipIf(!hasChromium)('watched words in the browser', () => {
 
 			await add.getByLabel('Remplacer par').fill('[retiré]');
 			await add.getByRole('button', { name: 'Ajouter' }).click();
-			await page.getByRole('status').filter({ hasText: `« ${phrase} » ajouté à la liste.` }).waitFor();
+			await page
+				.getByRole('status')
+				.filter({ hasText: `« ${phrase} » ajouté à la liste.` })
+				.waitFor();
 			const row = page.locator('tbody tr').filter({ hasText: phrase });
-			expect(await row.locator('td').allTextContents()).toEqual(
-				expect.arrayContaining([phrase, 'Remplacer', '[retiré]', 'non'])
-			);
+			expect(await row.locator('td').allTextContents()).toEqual(expect.arrayContaining([phrase, 'Remplacer', '[retiré]', 'non']));
 
 			await row.getByRole('link', { name: `Modifier « ${phrase} »` }).click();
 			const edit = page.locator('form[action="?/update"]');
@@ -90,14 +94,20 @@ describe.skipIf(!hasChromium)('watched words in the browser', () => {
 			await ready(page, js, 'form[action="?/update"]');
 			await edit.getByLabel('Action').selectOption('block');
 			await edit.getByRole('button', { name: 'Enregistrer' }).click();
-			await page.getByRole('status').filter({ hasText: `« ${phrase} » modifié.` }).waitFor();
+			await page
+				.getByRole('status')
+				.filter({ hasText: `« ${phrase} » modifié.` })
+				.waitFor();
 			expect(await page.locator('form[action="?/update"]').count()).toBe(0);
 			expect(await page.locator('tbody tr').filter({ hasText: phrase }).locator('td').nth(1).textContent()).toBe(
 				'Refuser le message'
 			);
 
 			await page.getByRole('button', { name: `Supprimer « ${phrase} »` }).click();
-			await page.getByRole('status').filter({ hasText: `« ${phrase} » retiré de la liste.` }).waitFor();
+			await page
+				.getByRole('status')
+				.filter({ hasText: `« ${phrase} » retiré de la liste.` })
+				.waitFor();
 			expect(await page.locator('tbody tr').filter({ hasText: phrase }).count()).toBe(0);
 			expectNoProblems(problems);
 		});
@@ -108,7 +118,7 @@ describe.skipIf(!hasChromium)('watched words in the browser', () => {
 			await page.goto('/admin/mots-surveilles');
 			await ready(page, js, 'form[action="?/import"]');
 			const form = page.locator('form[action="?/import"]');
-			const good = `virement ${tag} ${mode}`;
+			const good = `sécurité ${tag} ${mode}`;
 			// Excel's French CSV: semicolons, Windows-1252 accents.
 			const bad = `phrase;action;replacement;whole_word\r\n${good};review;;\r\nx ${tag};supprimer;;\r\n`;
 			await form.getByLabel('… ou choisir un fichier').setInputFiles({
@@ -128,9 +138,14 @@ describe.skipIf(!hasChromium)('watched words in the browser', () => {
 			await form.getByLabel('Coller le contenu du fichier').fill(pasted);
 			await form.getByRole('button', { name: 'Importer' }).click();
 			await page.getByRole('status').filter({ hasText: 'Import terminé : 2 ajout(s)' }).waitFor();
-			expect(await page.locator('tbody tr').filter({ hasText: `${good}, svp` }).locator('td').nth(2).textContent()).toBe(
-				'échéance'
-			);
+			expect(
+				await page
+					.locator('tbody tr')
+					.filter({ hasText: `${good}, svp` })
+					.locator('td')
+					.nth(2)
+					.textContent()
+			).toBe('échéance');
 
 			const exportLink = page.getByRole('link', { name: 'Exporter la liste (CSV)' });
 			const res = await page.request.get(new URL((await exportLink.getAttribute('href'))!, origin).href);

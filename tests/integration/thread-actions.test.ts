@@ -29,7 +29,9 @@ async function handleOf(user: TestUser): Promise<string> {
 
 async function join(slug: string, user: TestUser, options: { moderator?: boolean; invite?: boolean } = {}) {
 	if (options.invite) {
-		const invited = await send('POST', `/api/v1/spaces/${slug}/invitations`, people.admin.cookie, { handle: await handleOf(user) });
+		const invited = await send('POST', `/api/v1/spaces/${slug}/invitations`, people.admin.cookie, {
+			handle: await handleOf(user)
+		});
 		expect(invited.statusCode).toBe(201);
 	}
 	expect((await send('POST', `/api/v1/spaces/${slug}/membership`, user.cookie)).statusCode).toBe(200);
@@ -137,7 +139,8 @@ const actions: ActionCase[] = [
 ];
 
 describe.each(actions)('$operation', (a) => {
-	const run = (threadId: string, step: Step, who: TestUser | undefined) => act(threadId, step.path, who, step.body?.(), step.method);
+	const run = (threadId: string, step: Step, who: TestUser | undefined) =>
+		act(threadId, step.path, who, step.body?.(), step.method);
 
 	it('is refused to anonymous (401), members and other spaces’ moderators (403), outsiders of a private space (404)', async () => {
 		const { threadId } = await createThread(t, people.author, spacesBy.a.slug);
@@ -242,7 +245,9 @@ describe('effects', () => {
 		expect((await reply(t, people.member, threadId)).statusCode).toBe(201);
 		const page = (await get(`/api/v1/threads/${threadId}`)).json();
 		expect(page.thread.slowMode).toMatchObject({ seconds: 1, reason: 'Du calme' });
-		expect((await act(threadId, 'slow-mode', people.spaceModerator, { scope: 'thread', seconds: null }, 'PUT')).statusCode).toBe(200);
+		expect((await act(threadId, 'slow-mode', people.spaceModerator, { scope: 'thread', seconds: null }, 'PUT')).statusCode).toBe(
+			200
+		);
 		expect((await reply(t, people.member, threadId)).statusCode).toBe(201);
 		expect((await reply(t, people.member, threadId)).statusCode).toBe(201);
 	});
@@ -250,7 +255,13 @@ describe('effects', () => {
 	it('slow mode on a space paces a member across its threads, and new threads too', async () => {
 		const { slug, id } = await createSpace(t, { admin: people.admin });
 		const { threadId } = await createThread(t, people.author, slug);
-		const on = await act(threadId, 'slow-mode', people.admin, { scope: 'space', seconds: 60, until: future(), reason: 'Rush' }, 'PUT');
+		const on = await act(
+			threadId,
+			'slow-mode',
+			people.admin,
+			{ scope: 'space', seconds: 60, until: future(), reason: 'Rush' },
+			'PUT'
+		);
 		expect(on.statusCode).toBe(200);
 		expect(on.json().spaceSlowMode).toMatchObject({ seconds: 60, reason: 'Rush' });
 		const [audit] = await t.database.db
@@ -290,8 +301,7 @@ describe('effects', () => {
 	it('a moved thread leaves the old space for the new one, with counts, read marks and notifications', async () => {
 		const { threadId } = await createThread(t, people.author, spacesBy.a.slug);
 		await reply(t, people.member, threadId);
-		const countsOf = async (id: string) =>
-			(await t.database.db.select().from(spaces).where(eq(spaces.id, id)))[0]!;
+		const countsOf = async (id: string) => (await t.database.db.select().from(spaces).where(eq(spaces.id, id)))[0]!;
 		const [a0, b0] = [await countsOf(spacesBy.a.id), await countsOf(spacesBy.b.id)];
 		// Only spaces the moderator moderates: c is the other moderator's.
 		expect((await act(threadId, 'move', people.spaceModerator, { spaceId: spacesBy.c.id })).statusCode).toBe(403);
@@ -364,8 +374,7 @@ describe('live', () => {
 		open.push(socket);
 		await connected(socket);
 		const ack = (await socket.timeout(3000).emitWithAck('thread:watch', { threadId })) as
-			| { ok: true; data: ThreadWatchResult }
-			| { ok: false; code: string };
+			{ ok: true; data: ThreadWatchResult } | { ok: false; code: string };
 		if (!ack.ok) throw new Error(ack.code);
 		const event = new Promise<ThreadModeratedEvent>((resolve, reject) => {
 			const timer = setTimeout(() => reject(new Error('no thread:moderated within 2 s')), 2000);

@@ -112,7 +112,11 @@ export class ThreadActionsService {
 		if (options.listed) {
 			this.realtime.emitToSpace(roomSpace, 'thread:moderated', payload);
 			if (event.fromSpaceId) {
-				this.realtime.emitToSpace(state.spaceId, 'thread:activity', { spaceId: state.spaceId, threadId: thread.id, created: true });
+				this.realtime.emitToSpace(state.spaceId, 'thread:activity', {
+					spaceId: state.spaceId,
+					threadId: thread.id,
+					created: true
+				});
 			}
 		}
 		if (options.notifyAuthor !== false) {
@@ -138,10 +142,7 @@ export class ThreadActionsService {
 			const current = await this.lockedThread(tx, threadId);
 			if (!spec.applies(current)) throw new ConflictError('tmod_error_no_change');
 			const { seq } = await this.threads.repo.nextNumbers(tx, threadId, { newPost: false });
-			await tx
-				.update(threads)
-				.set(spec.values(current, new Date()))
-				.where(eq(threads.id, threadId));
+			await tx.update(threads).set(spec.values(current, new Date())).where(eq(threads.id, threadId));
 			await spec.also?.(tx, current);
 			await recordAudit(tx, actor, {
 				action: `thread.${spec.action}`,

@@ -45,7 +45,8 @@ export async function assertMayPost(
 	const threadSlow = thread ? activeSlowMode(thread, now) : null;
 	const spaceSlow = activeSlowMode(space, now);
 	let wait = 0;
-	if (threadSlow && thread) wait = Math.max(wait, await secondsToWait(db, auth.user.id, threadSlow.seconds, { threadId: thread.id }));
+	if (threadSlow && thread)
+		wait = Math.max(wait, await secondsToWait(db, auth.user.id, threadSlow.seconds, { threadId: thread.id }));
 	if (spaceSlow) wait = Math.max(wait, await secondsToWait(db, auth.user.id, spaceSlow.seconds, { spaceId: space.id }));
 	if (wait > 0) throw new SlowModeError(wait);
 }

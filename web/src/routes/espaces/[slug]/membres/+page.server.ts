@@ -34,10 +34,14 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 						description: space.description,
 						visibility: space.visibility,
 						themes: space.themes.join(', '),
-						countries: space.countries
+						countries: space.countries,
+						reviewFirstPosts: String(space.moderationSettings?.reviewFirstPosts ?? ''),
+						reportThreshold: String(space.moderationSettings?.reportThreshold ?? '')
 					}
 				: null
 		},
+		/** The site default a space without its own review setting follows. */
+		siteReviewFirstPosts: manage ? await locals.services.settings.reviewFirstPosts() : null,
 		members: members.map((member) => ({
 			userId: member.userId,
 			url: member.url,
@@ -130,7 +134,10 @@ export const actions: Actions = {
 						.split(',')
 						.map((t) => t.trim())
 						.filter(Boolean),
-					countries
+					countries,
+					// Empty: follow the site default (null); a number must be 0–20.
+					reviewFirstPosts: v.reviewFirstPosts?.trim() ? Number(v.reviewFirstPosts) : null,
+					reportThreshold: v.reportThreshold?.trim() ? Number(v.reportThreshold) : undefined
 				}),
 				form: 'settings'
 			}

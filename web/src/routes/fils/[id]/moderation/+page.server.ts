@@ -99,10 +99,15 @@ export const actions: Actions = {
 	restore: async (event) => {
 		const threadId = threadOf(event);
 		const { threadActions } = event.locals.services;
-		const result = await runForm(event, reasonOptionalInput, (i) => threadActions.restore(event.locals.auth, threadId, i.reason), {
-			pick: reasonOf,
-			form: 'delete'
-		});
+		const result = await runForm(
+			event,
+			reasonOptionalInput,
+			(i) => threadActions.restore(event.locals.auth, threadId, i.reason),
+			{
+				pick: reasonOf,
+				form: 'delete'
+			}
+		);
 		if (!('ok' in result)) return result;
 		redirect(303, done(threadId));
 	},
