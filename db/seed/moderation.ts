@@ -76,16 +76,20 @@ export async function seedDemoModeration(
 		'Le calendrier est arrêté : les dates sont désormais fixées.'
 	);
 
-	await actions.closeWithSynthesis(animation, await threadId('Comment suivre les cotisations impayées sans décourager les adhérents ?'), {
-		body: [
-			'**Synthèse des échanges**',
-			'',
-			'1. **Constats** : les impayés viennent surtout des mois de soudure ; les relances collectives découragent.',
-			'2. **Pratiques qui marchent** : échéanciers calés sur les récoltes, rappel individuel par un relais du village, paiement mobile.',
-			'3. **Questions ouvertes** : faut-il suspendre les droits après deux mois ? Comment associer les centres de santé ?',
-			'',
-			'Merci à toutes et à tous : cette synthèse alimentera la fiche d’expérience du thème « cotisations ».'
-		].join('\n'),
-		reason: 'Thème du trimestre clôturé.'
-	});
+	await actions.closeWithSynthesis(
+		animation,
+		await threadId('Comment suivre les cotisations impayées sans décourager les adhérents ?'),
+		{
+			body: [
+				'**Synthèse des échanges**',
+				'',
+				'1. **Constats** : les impayés viennent surtout des mois de soudure ; les relances collectives découragent.',
+				'2. **Pratiques qui marchent** : échéanciers calés sur les récoltes, rappel individuel par un relais du village, paiement mobile.',
+				'3. **Questions ouvertes** : faut-il suspendre les droits après deux mois ? Comment associer les centres de santé ?',
+				'',
+				'Merci à toutes et à tous : cette synthèse alimentera la fiche d’expérience du thème « cotisations ».'
+			].join('\n'),
+			reason: 'Thème du trimestre clôturé.'
+		}
+	);
 }

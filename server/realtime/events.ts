@@ -41,16 +41,7 @@ export interface QueueChange {
 }
 
 export type ThreadModerationAction =
-	| 'lock'
-	| 'unlock'
-	| 'pin'
-	| 'unpin'
-	| 'move'
-	| 'delete'
-	| 'restore'
-	| 'close'
-	| 'reopen'
-	| 'slow_mode';
+	'lock' | 'unlock' | 'pin' | 'unpin' | 'move' | 'delete' | 'restore' | 'close' | 'reopen' | 'slow_mode';
 
 export interface ThreadModeratedEvent {
 	threadId: string;

@@ -36,7 +36,9 @@ const audit = async (cookie: string, query = '') => {
 /** Makes `user` a moderator of the space, through the API (join, then the admin names them). */
 async function makeModerator(space: { slug: string; admin: TestUser }, user: TestUser) {
 	expect((await send('POST', `/api/v1/spaces/${space.slug}/membership`, user.cookie)).statusCode).toBe(200);
-	const res = await send('PUT', `/api/v1/spaces/${space.slug}/members/${user.id}/role`, space.admin.cookie, { role: 'moderator' });
+	const res = await send('PUT', `/api/v1/spaces/${space.slug}/members/${user.id}/role`, space.admin.cookie, {
+		role: 'moderator'
+	});
 	expect(res.statusCode, res.body).toBe(200);
 }
 
@@ -59,7 +61,10 @@ describe('who reads the audit log', () => {
 		expect(mine.items.map((e) => e.action)).toEqual(expect.arrayContaining(['space.settings', 'space.role', 'space.create']));
 		// Naming another space does not widen the view.
 		expect((await audit(moderator.cookie, `?space=${b.slug}`)).items).toEqual([]);
-		expect((await audit(admin.cookie, `?space=${b.slug}`)).items.map((e) => e.action)).toEqual(['space.settings', 'space.create']);
+		expect((await audit(admin.cookie, `?space=${b.slug}`)).items.map((e) => e.action)).toEqual([
+			'space.settings',
+			'space.create'
+		]);
 
 		const member = await createUser(t);
 		expect((await send('POST', `/api/v1/spaces/${a.slug}/membership`, member.cookie)).statusCode).toBe(200);

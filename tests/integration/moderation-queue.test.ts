@@ -232,7 +232,9 @@ describe('reports', () => {
 		expect(
 			(await send('POST', `/api/v1/moderation/threads/${threadId}/reports`, reporter.cookie, { decision: 'restore' })).statusCode
 		).toBe(404);
-		const decided = await send('POST', `/api/v1/moderation/threads/${threadId}/reports`, moderator.cookie, { decision: 'restore' });
+		const decided = await send('POST', `/api/v1/moderation/threads/${threadId}/reports`, moderator.cookie, {
+			decision: 'restore'
+		});
 		expect(decided.json()).toEqual({ threadId, hidden: false });
 		expect((await get(`/api/v1/threads/${threadId}`, reporter.cookie)).statusCode).toBe(200);
 	});
@@ -267,6 +269,35 @@ describe('hiding and restoring a post', () => {
 		expect((await send('POST', `/api/v1/moderation/posts/${postId}/restore`, member.cookie, {})).statusCode).toBe(404);
 		const restored = await send('POST', `/api/v1/moderation/posts/${postId}/restore`, moderator.cookie, { note: 'Corrigé.' });
 		expect(restored.json()).toMatchObject({ hidden: false });
+	});
+});
+
+describe('editing someone else’s post', () => {
+	it('is a moderator’s action: audited with before/after, and the history says who', async () => {
+		const space = await createSpace(t);
+		const moderator = await spaceModerator(space.id);
+		const author = await createUser(t);
+		const { threadId } = await createThread(t, author, space.slug);
+		const { id: postId } = (await reply(t, author, threadId, { body: 'Appelez-moi au 77 000 00 00.' })).json();
+		const patch = (cookie: string) =>
+			t.app.inject({
+				method: 'PATCH',
+				url: `/api/v1/posts/${postId}`,
+				headers: { origin: TEST_ORIGIN, cookie },
+				payload: { body: 'Écrivez-moi par message privé.' }
+			});
+		expect((await patch((await createUser(t)).cookie)).statusCode).toBe(403);
+		expect((await patch(moderator.cookie)).statusCode).toBe(200);
+		const [row] = await audits(postId, 'post.edit');
+		expect(row).toMatchObject({
+			actorId: moderator.id,
+			before: { body: 'Appelez-moi au 77 000 00 00.' },
+			after: { body: 'Écrivez-moi par message privé.' }
+		});
+		const versions = (await get(`/api/v1/posts/${postId}/revisions`)).json().items;
+		const authorName = (await get('/api/v1/me', author.cookie)).json().displayName;
+		const moderatorName = (await get('/api/v1/me', moderator.cookie)).json().displayName;
+		expect(versions.map((v: { editedBy: string }) => v.editedBy)).toEqual([authorName, moderatorName]);
 	});
 });
 

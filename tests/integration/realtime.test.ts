@@ -96,17 +96,17 @@ describe('revocation closes sockets within a second', () => {
 
 	it('on a role change and on a suspension', async () => {
 		const admin = await createUser(t, { role: 'admin' });
-		for (const [path, payload] of [
-			['role', { role: 'moderator' }],
-			['status', { status: 'suspended' }]
+		for (const [method, path, payload] of [
+			['PUT', 'admin/users/:id/role', { role: 'moderator' }],
+			['POST', 'moderation/users/:id/suspend', { reason: 'Compte compromis.', until: null }]
 		] as const) {
 			const target = await createUser(t);
 			const socket = track(connect(baseUrl, { cookie: target.cookie }));
 			await connected(socket);
 			const closed = disconnectedBy(socket, 1000);
 			const res = await t.app.inject({
-				method: 'PUT',
-				url: `/api/v1/admin/users/${target.id}/${path}`,
+				method,
+				url: `/api/v1/${path.replace(':id', target.id)}`,
 				headers: { origin: TEST_ORIGIN, cookie: admin.cookie },
 				payload
 			});

@@ -66,8 +66,13 @@ describe('moderation reasons', () => {
 		const [createdRow] = await auditRows({ action: 'reason.create', targetId: code });
 		expect(createdRow).toMatchObject({ actorId: admin.id, spaceId: null, after: { code, labelFr: 'Hors charte', active: true } });
 
-		expect((await send('PATCH', `/api/v1/moderation/reasons/${reason.id}`, member.cookie, { active: false })).statusCode).toBe(403);
-		const off = await send('PATCH', `/api/v1/moderation/reasons/${reason.id}`, admin.cookie, { active: false, labelFr: 'Hors charte' });
+		expect((await send('PATCH', `/api/v1/moderation/reasons/${reason.id}`, member.cookie, { active: false })).statusCode).toBe(
+			403
+		);
+		const off = await send('PATCH', `/api/v1/moderation/reasons/${reason.id}`, admin.cookie, {
+			active: false,
+			labelFr: 'Hors charte'
+		});
 		expect(off.statusCode).toBe(200);
 		const [updatedRow] = await auditRows({ action: 'reason.update', targetId: code });
 		expect(updatedRow).toMatchObject({ before: { active: true }, after: { active: false } });
@@ -75,7 +80,9 @@ describe('moderation reasons', () => {
 		expect(offered.map((r) => r.code)).not.toContain(code);
 		const everything = (await get('/api/v1/moderation/reasons?all=1', admin.cookie)).json<{ items: { code: string }[] }>().items;
 		expect(everything.map((r) => r.code)).toContain(code);
-		expect((await send('PATCH', `/api/v1/moderation/reasons/${randomUUID()}`, admin.cookie, { active: true })).statusCode).toBe(404);
+		expect((await send('PATCH', `/api/v1/moderation/reasons/${randomUUID()}`, admin.cookie, { active: true })).statusCode).toBe(
+			404
+		);
 		await expect(t.services.reasons.resolve(code, '', 'fr')).rejects.toSatisfy(
 			(e) => isAppError(e) && e.status === 400 && e.fields?.reason === 'reasons_error_unknown'
 		);
@@ -179,9 +186,9 @@ describe('space settings and membership decisions are audited', () => {
 		for (const user of [asker, refused]) {
 			expect((await send('POST', `/api/v1/spaces/${slug}/membership`, user.cookie, { message: 'Bonjour' })).statusCode).toBe(200);
 		}
-		expect((await send('PUT', `/api/v1/spaces/${slug}/requests/${asker.id}`, admin.cookie, { decision: 'approve' })).statusCode).toBe(
-			200
-		);
+		expect(
+			(await send('PUT', `/api/v1/spaces/${slug}/requests/${asker.id}`, admin.cookie, { decision: 'approve' })).statusCode
+		).toBe(200);
 		expect(
 			(await send('PUT', `/api/v1/spaces/${slug}/requests/${refused.id}`, admin.cookie, { decision: 'refuse' })).statusCode
 		).toBe(200);

@@ -47,12 +47,16 @@ async function spaceOnlyModerator(): Promise<TestUser> {
 	const { slug, admin } = await createSpace(t);
 	const user = await createUser(t);
 	expect((await send('POST', `/spaces/${slug}/membership`, user.cookie)).statusCode).toBe(200);
-	expect((await t.app.inject({
-		method: 'PUT',
-		url: `/api/v1/spaces/${slug}/members/${user.id}/role`,
-		headers: { origin: TEST_ORIGIN, cookie: admin.cookie },
-		payload: { role: 'moderator' }
-	})).statusCode).toBe(200);
+	expect(
+		(
+			await t.app.inject({
+				method: 'PUT',
+				url: `/api/v1/spaces/${slug}/members/${user.id}/role`,
+				headers: { origin: TEST_ORIGIN, cookie: admin.cookie },
+				payload: { role: 'moderator' }
+			})
+		).statusCode
+	).toBe(200);
 	return user;
 }
 
@@ -206,7 +210,9 @@ describe('login while suspended', () => {
 			remoteAddress: nextIp(),
 			payload: { email: target.email, password: target.password }
 		});
-		expect(english.json().error.message).toMatch(/^Your account is suspended until 12 March 2099 at \d\d:30: Messages publicitaires\.$/);
+		expect(english.json().error.message).toMatch(
+			/^Your account is suspended until 12 March 2099 at \d\d:30: Messages publicitaires\.$/
+		);
 	});
 
 	it('says so for an indefinite suspension', async () => {
@@ -223,7 +229,10 @@ describe('login while suspended', () => {
 		const target = await createUser(t);
 		await suspend(admin, target.id, { reason: 'Un jour de pause.', duration: '1d' });
 		// A day has passed.
-		await t.database.db.update(users).set({ suspendedUntil: new Date(Date.now() - 1000) }).where(eq(users.id, target.id));
+		await t.database.db
+			.update(users)
+			.set({ suspendedUntil: new Date(Date.now() - 1000) })
+			.where(eq(users.id, target.id));
 
 		const res = await login(t, target.email, target.password, nextIp());
 		expect(res.statusCode).toBe(200);
@@ -315,7 +324,11 @@ describe('warn', () => {
 		const res = await warn(moderator, target.id, 'Merci de citer vos sources.');
 		expect(res.statusCode).toBe(201);
 		const warning = res.json();
-		expect(warning).toMatchObject({ message: 'Merci de citer vos sources.', acknowledgedAt: null, moderator: { id: moderator.id } });
+		expect(warning).toMatchObject({
+			message: 'Merci de citer vos sources.',
+			acknowledgedAt: null,
+			moderator: { id: moderator.id }
+		});
 
 		const audit = await auditOf(target.id, 'user.warn');
 		expect(audit).toHaveLength(1);
@@ -339,7 +352,9 @@ describe('warn', () => {
 		expect((await send('POST', `/me/warnings/${warning.id}/acknowledge`, other.cookie)).statusCode).toBe(404);
 		expect((await send('POST', `/me/warnings/${warning.id}/acknowledge`, moderator.cookie)).statusCode).toBe(404);
 		expect((await send('POST', `/me/warnings/${warning.id}/acknowledge`, undefined)).statusCode).toBe(401);
-		expect((await send('POST', '/me/warnings/00000000-0000-4000-8000-000000000000/acknowledge', target.cookie)).statusCode).toBe(404);
+		expect((await send('POST', '/me/warnings/00000000-0000-4000-8000-000000000000/acknowledge', target.cookie)).statusCode).toBe(
+			404
+		);
 		expect(await t.services.sanctions.unacknowledgedCount(target.id)).toBe(1);
 
 		const ack = await send('POST', `/me/warnings/${warning.id}/acknowledge`, target.cookie);

@@ -21,11 +21,10 @@ const BASE = '/api/v1/moderation/watched-words';
 
 beforeAll(async () => {
 	t = await createTestApp();
-	[admin, member, siteModerator] = await Promise.all([
-		createUser(t, { role: 'admin' }),
-		createUser(t),
-		createUser(t, { role: 'moderator' })
-	]);
+	// One after the other: concurrent sign-ups with the same name race for the same handle.
+	admin = await createUser(t, { role: 'admin' });
+	member = await createUser(t);
+	siteModerator = await createUser(t, { role: 'moderator' });
 });
 afterAll(async () => {
 	const ours = (await t.database.db.select().from(watchedWords)).filter((w) => w.phrase.includes(tag));

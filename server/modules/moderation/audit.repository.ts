@@ -73,17 +73,13 @@ export class AuditRepository {
 			query.spaceIds ? inArray(auditLog.spaceId, query.spaceIds) : undefined,
 			query.actorId ? eq(auditLog.actorId, query.actorId) : undefined,
 			query.action ? eq(auditLog.action, query.action) : undefined,
-			query.actionPrefix
-				? sql`left(${auditLog.action}, ${query.actionPrefix.length}) = ${query.actionPrefix}`
-				: undefined,
+			query.actionPrefix ? sql`left(${auditLog.action}, ${query.actionPrefix.length}) = ${query.actionPrefix}` : undefined,
 			query.spaceId ? eq(auditLog.spaceId, query.spaceId) : undefined,
 			query.targetType ? eq(auditLog.targetType, query.targetType) : undefined,
 			query.targetId ? eq(auditLog.targetId, query.targetId) : undefined,
 			query.from ? gte(auditLog.at, query.from) : undefined,
 			query.until ? lt(auditLog.at, query.until) : undefined,
-			query.after
-				? sql`(${auditLog.at}, ${auditLog.id}) < (${query.after.at}::timestamptz, ${query.after.id})`
-				: undefined
+			query.after ? sql`(${auditLog.at}, ${auditLog.id}) < (${query.after.at}::timestamptz, ${query.after.id})` : undefined
 		];
 		return this.db
 			.select({

@@ -12,7 +12,18 @@ export const AUDIT_PAGE_SIZE = 50;
 export const AUDIT_EXPORT_MAX_ROWS = 50_000;
 const EXPORT_BATCH = 1000;
 
-export const AUDIT_CSV_HEADER = ['at', 'actor', 'action', 'space', 'target_type', 'target_id', 'target', 'reason', 'before', 'after'];
+export const AUDIT_CSV_HEADER = [
+	'at',
+	'actor',
+	'action',
+	'space',
+	'target_type',
+	'target_id',
+	'target',
+	'reason',
+	'before',
+	'after'
+];
 
 /** Who may read which part of the log: every row (null) or the rows of these spaces. */
 interface AuditScope {

@@ -51,8 +51,6 @@ export const queueItem = z.object({
 		history: z.object({ posts: z.number().int(), rejections: z.number().int(), suspensions: z.number().int() })
 	}),
 	reports: z.array(z.object({ reason: z.string(), note: z.string(), reporter: z.string(), createdAt: z.iso.datetime() })),
-	claim: z
-		.object({ moderatorId: z.uuid(), moderatorName: z.string(), claimedAt: z.iso.datetime(), mine: z.boolean() })
-		.nullable()
+	claim: z.object({ moderatorId: z.uuid(), moderatorName: z.string(), claimedAt: z.iso.datetime(), mine: z.boolean() }).nullable()
 });
 export type QueueItem = z.infer<typeof queueItem>;

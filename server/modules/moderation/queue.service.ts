@@ -66,9 +66,7 @@ export class ModerationQueueService {
 				.select({ id: spaces.id, visibility: spaces.visibility, status: spaceMembers.status })
 				.from(spaces)
 				.leftJoin(spaceMembers, and(eq(spaceMembers.spaceId, spaces.id), eq(spaceMembers.userId, user.id)));
-			return rows
-				.filter((r) => user.role === 'admin' || r.visibility !== 'private' || r.status === 'active')
-				.map((r) => r.id);
+			return rows.filter((r) => user.role === 'admin' || r.visibility !== 'private' || r.status === 'active').map((r) => r.id);
 		}
 		const rows = await this.db
 			.select({ id: spaceMembers.spaceId })
@@ -134,12 +132,7 @@ export class ModerationQueueService {
 			.from(posts)
 			.innerJoin(threads, eq(threads.id, posts.threadId))
 			.where(
-				and(
-					eq(posts.status, 'pending'),
-					isNull(posts.deletedAt),
-					isNull(threads.deletedAt),
-					inArray(threads.spaceId, spaceIds)
-				)
+				and(eq(posts.status, 'pending'), isNull(posts.deletedAt), isNull(threads.deletedAt), inArray(threads.spaceId, spaceIds))
 			)
 			.orderBy(asc(posts.createdAt))
 			.limit(200);
@@ -172,7 +165,12 @@ export class ModerationQueueService {
 			if (!drafts.has(key))
 				drafts.set(key, { kind, targetId, createdAt: report.createdAt, postId: report.postId, threadId: report.threadId });
 			const list = reportsByKey.get(key) ?? [];
-			list.push({ reason: report.reasonCode, note: report.note, reporter: reporterName, createdAt: report.createdAt.toISOString() });
+			list.push({
+				reason: report.reasonCode,
+				note: report.note,
+				reporter: reporterName,
+				createdAt: report.createdAt.toISOString()
+			});
 			reportsByKey.set(key, list);
 		}
 		if (drafts.size === 0) return [];
@@ -210,7 +208,12 @@ export class ModerationQueueService {
 				kind: draft.kind,
 				targetId: draft.targetId,
 				createdAt: draft.createdAt.toISOString(),
-				space: { id: ctx.space.space.id, slug: ctx.space.space.slug, name: ctx.space.space.name, url: spaceUrl(ctx.space.space.slug) },
+				space: {
+					id: ctx.space.space.id,
+					slug: ctx.space.space.slug,
+					name: ctx.space.space.name,
+					url: spaceUrl(ctx.space.space.slug)
+				},
 				thread: { id: t.id, title: t.title, url: threadUrl(t.id), hidden: t.hiddenAt !== null },
 				post: post
 					? { id: post.id, number: post.number, url: post.url, bodyHtml: post.bodyHtml, status: post.status, hidden: post.hidden }
@@ -306,7 +309,10 @@ export class ModerationQueueService {
 		await this.checkClaim(caller.user.id, 'pending_post', postId);
 		const threadId = row.post.threadId;
 		await this.db.transaction(async (tx) => {
-			const { seq } = await this.threads.repo.nextNumbers(tx, threadId, { newPost: false, bump: { authorId: row.post.authorId } });
+			const { seq } = await this.threads.repo.nextNumbers(tx, threadId, {
+				newPost: false,
+				bump: { authorId: row.post.authorId }
+			});
 			await this.threads.repo.updatePost(tx, postId, { status: 'published', seq });
 			// A new thread waited with its first post: it opens with it.
 			if (row.post.number === 1) await tx.update(threads).set({ hiddenAt: null }).where(eq(threads.id, threadId));
@@ -469,7 +475,12 @@ export class ModerationQueueService {
 		const wasHidden = row.post.hiddenAt !== null;
 		await this.db.transaction(async (tx) => {
 			const { seq } = await this.threads.repo.nextNumbers(tx, row.post.threadId, { newPost: false });
-			await this.threads.repo.updatePost(tx, postId, { hiddenAt: new Date(), hiddenBy: caller.user.id, hiddenReason: reason, seq });
+			await this.threads.repo.updatePost(tx, postId, {
+				hiddenAt: new Date(),
+				hiddenBy: caller.user.id,
+				hiddenReason: reason,
+				seq
+			});
 			await this.resolveReports(tx, { postId }, caller.user.id, 'upheld');
 			await recordAudit(tx, auth, {
 				action: 'post.hide',
@@ -541,7 +552,12 @@ export class ModerationQueueService {
 	 * Decides on a reported thread: `keep` leaves it hidden (reports upheld; deleting it is a
 	 * thread action), `restore` shows it again and dismisses the reports.
 	 */
-	async decideThreadReports(auth: Auth, threadId: string, decision: 'keep' | 'restore', input: { note?: string | undefined } = {}) {
+	async decideThreadReports(
+		auth: Auth,
+		threadId: string,
+		decision: 'keep' | 'restore',
+		input: { note?: string | undefined } = {}
+	) {
 		requireUser(auth);
 		const ctx = await this.threads.context(auth, threadId);
 		const { caller, space } = await this.requireModerator(auth, ctx.thread.thread.spaceId);
@@ -574,9 +590,7 @@ export class ModerationQueueService {
 		resolution: 'upheld' | 'dismissed'
 	) {
 		const where =
-			'postId' in target
-				? eq(reports.postId, target.postId)
-				: and(eq(reports.threadId, target.threadId), isNull(reports.postId));
+			'postId' in target ? eq(reports.postId, target.postId) : and(eq(reports.threadId, target.threadId), isNull(reports.postId));
 		await tx
 			.update(reports)
 			.set({ resolvedAt: new Date(), resolvedBy: moderatorId, resolution })

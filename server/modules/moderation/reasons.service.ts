@@ -88,7 +88,8 @@ export class ReasonsService {
 			});
 			return toReason(row, caller.user.locale);
 		} catch (error) {
-			if (uniqueViolation(error) !== null) throw new ConflictError('reasons_error_code_taken', { code: 'reasons_error_code_taken' });
+			if (uniqueViolation(error) !== null)
+				throw new ConflictError('reasons_error_code_taken', { code: 'reasons_error_code_taken' });
 			throw error;
 		}
 	}

@@ -171,8 +171,20 @@ export class ThreadsRepository {
 		await tx.insert(postRevisions).values(values);
 	}
 
+	/** Earlier versions, each with who replaced it (the author of the next version). */
 	revisions(postId: string) {
-		return this.db.select().from(postRevisions).where(eq(postRevisions.postId, postId)).orderBy(asc(postRevisions.number));
+		return this.db
+			.select({
+				number: postRevisions.number,
+				body: postRevisions.body,
+				createdAt: postRevisions.createdAt,
+				editedBy: postRevisions.editedBy,
+				editorName: users.displayName
+			})
+			.from(postRevisions)
+			.leftJoin(users, eq(users.id, postRevisions.editedBy))
+			.where(eq(postRevisions.postId, postId))
+			.orderBy(asc(postRevisions.number));
 	}
 
 	/** Adds or removes a vote; returns false when nothing changed (already in that state). */

@@ -120,6 +120,8 @@ export const revisionOutput = z.object({
 	number: z.number().int(),
 	body: z.string(),
 	createdAt: z.iso.datetime(),
+	/** Who wrote this version: the author, or the moderator who edited it. */
+	editedBy: z.string(),
 	/** Word diff from this version to the next one: [op, text] with op -1 removed, 0 same, 1 added. */
 	diff: z.array(z.tuple([z.number().int(), z.string()]))
 });

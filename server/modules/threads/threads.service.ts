@@ -4,6 +4,7 @@ import { diffWords } from '../../lib/diff.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import { extractMentions, renderMarkdown } from '../../lib/markdown.ts';
 import type { RealtimePublisher } from '../../realtime/publisher.ts';
+import { recordAudit } from '../moderation/audit.ts';
 import { memberUrl, uniqueViolation } from '../accounts/accounts.service.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { activeSlowMode, assertMayPost } from '../moderation/thread-guards.ts';
@@ -258,6 +259,8 @@ export class ThreadsService {
 		const { post, row } = await this.post(auth, postId);
 		if (post.bodyHtml === null) throw new NotFoundError();
 		const revisions = await this.repo.revisions(postId);
+		// Who wrote each version: the author the first, then whoever made each edit (a moderator, maybe).
+		const writers = [row.author.displayName, ...revisions.map((r) => r.editorName ?? row.author.displayName)];
 		const versions = [
 			...revisions.map((r) => ({ number: r.number, body: r.body, createdAt: r.createdAt })),
 			{ number: revisions.length + 1, body: row.post.body, createdAt: row.post.editedAt ?? row.post.createdAt }
@@ -266,6 +269,7 @@ export class ThreadsService {
 			number: v.number,
 			body: v.body,
 			createdAt: v.createdAt.toISOString(),
+			editedBy: writers[i]!,
 			diff: i === 0 ? [[0, v.body] as [number, string]] : diffWords(versions[i - 1]!.body, v.body)
 		}));
 	}
@@ -456,6 +460,17 @@ export class ThreadsService {
 				editedBy: user.id,
 				createdAt: row.post.editedAt ?? row.post.createdAt
 			});
+			if (row.post.authorId !== user.id) {
+				await recordAudit(tx, auth, {
+					action: 'post.edit',
+					spaceId: ctx.thread.thread.spaceId,
+					targetType: 'post',
+					targetId: postId,
+					targetLabel: ctx.thread.thread.title,
+					before: { body: row.post.body },
+					after: { body, authorId: row.post.authorId }
+				});
+			}
 			await this.repo.updatePost(tx, postId, {
 				body,
 				bodyHtml,
@@ -469,7 +484,8 @@ export class ThreadsService {
 		if (toReview) {
 			this.moderation.queued({ spaceId: ctx.thread.thread.spaceId, kind: 'pending_post', targetId: postId });
 			// Readers who saw it published see it go until a moderator approves it again.
-			if (row.post.status === 'published') this.publishPost(ctx, 'post:updated', this.toPost(null, ctx, { ...row, post: { ...row.post, status: 'pending' } }));
+			if (row.post.status === 'published')
+				this.publishPost(ctx, 'post:updated', this.toPost(null, ctx, { ...row, post: { ...row.post, status: 'pending' } }));
 		} else if (updated.status === 'published' && !updated.hidden) this.publishPost(ctx, 'post:updated', updated);
 		return updated;
 	}

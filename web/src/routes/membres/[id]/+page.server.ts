@@ -65,12 +65,10 @@ export const actions: Actions = {
 	unsuspend: async (event) => {
 		const id = memberId(event);
 		const { locals } = event;
-		const result = await runForm(
-			event,
-			unsuspendInput,
-			(input) => locals.services.sanctions.unsuspend(locals.auth, id, input),
-			{ pick: (v) => ({ reason: v.reason || undefined }), form: 'unsuspend' }
-		);
+		const result = await runForm(event, unsuspendInput, (input) => locals.services.sanctions.unsuspend(locals.auth, id, input), {
+			pick: (v) => ({ reason: v.reason || undefined }),
+			form: 'unsuspend'
+		});
 		if (!('ok' in result)) return result;
 		return { done: 'unsuspended' as const };
 	},

@@ -15,6 +15,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		post: { url: post.url, number: post.number, author: post.author.displayName },
 		thread: { title: ctx.thread.thread.title, url: `/fils/${ctx.thread.thread.id}` },
 		// Newest first: the reader came to see what changed last.
-		versions: versions.map((v) => ({ number: v.number, createdAt: v.createdAt, diff: v.diff as [number, string][] })).reverse()
+		versions: versions
+			.map((v) => ({ number: v.number, createdAt: v.createdAt, editedBy: v.editedBy, diff: v.diff as [number, string][] }))
+			.reverse()
 	};
 };
