@@ -44,6 +44,23 @@ describe('sign-up', () => {
 		expect(again.json().error.fields.email).toBeTruthy();
 	});
 
+	it('gives namesakes signing up at the same moment distinct @handles', async () => {
+		const displayName = `Homonyme ${Date.now()}`;
+		const results = await Promise.all(
+			[1, 2, 3].map(() =>
+				t.app.inject({
+					method: 'POST',
+					url: '/api/v1/accounts',
+					headers: { origin: TEST_ORIGIN },
+					payload: signupBody({ displayName }),
+					remoteAddress: `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`
+				})
+			)
+		);
+		expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+		expect(new Set(results.map((r) => r.json().handle)).size).toBe(3);
+	});
+
 	it('reports every bad field at once, in the requested language', async () => {
 		const res = await post(
 			'/api/v1/accounts',

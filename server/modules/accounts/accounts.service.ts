@@ -97,8 +97,8 @@ export class AccountsService {
 			throw new ConflictError('error_email_taken', { email: 'error_email_taken' });
 		}
 		const passwordHash = await hashPassword(input.password);
-		const { userId, session } = await this.db
-			.transaction(async (tx) => {
+		const create = () =>
+			this.db.transaction(async (tx) => {
 				const organisationId = await this.repo.findOrCreateOrganisation(tx, {
 					name: input.organisationName,
 					type: input.organisationType,
@@ -116,14 +116,21 @@ export class AccountsService {
 				});
 				const session = await this.sessions.create(userId, meta.userAgent, tx);
 				return { userId, session };
-			})
-			.catch((error: unknown) => {
-				// Two sign-ups racing for one address: the unique index decides.
-				if (uniqueViolation(error) === 'users_email_key') {
-					throw new ConflictError('error_email_taken', { email: 'error_email_taken' });
-				}
-				throw error;
 			});
+		let created: Awaited<ReturnType<typeof create>> | undefined;
+		for (let attempt = 1; !created; attempt++) {
+			try {
+				created = await create();
+			} catch (error) {
+				const index = uniqueViolation(error);
+				// Two sign-ups racing for one address: the unique index decides.
+				if (index === 'users_email_key') throw new ConflictError('error_email_taken', { email: 'error_email_taken' });
+				// Two namesakes signing up at once picked the same free @handle: the loser picks again.
+				if (index === 'users_handle_key' && attempt < 5) continue;
+				throw error;
+			}
+		}
+		const { userId, session } = created;
 		return { me: toMe((await this.repo.findMember(userId))!), session };
 	}
 
