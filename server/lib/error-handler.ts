@@ -27,8 +27,9 @@ export function issuesToFields(issues: readonly ZodLikeIssue[]): FieldErrors {
 		}
 		const name = (issue.path ?? []).map(String).join('.') || '_';
 		if (fields[name]) continue;
-		fields[name] = issue.message?.startsWith('error_')
-			? issue.message
+		// Catalogue keys: `error_*`, or a module's own `<prefix>_error_*` (`reasons_error_label`).
+		fields[name] = /^(?:[a-z]+_)?error_[a-z_]+$/.test(issue.message ?? '')
+			? issue.message!
 			: issue.code === 'invalid_type'
 				? 'error_field_type'
 				: 'error_field_invalid';

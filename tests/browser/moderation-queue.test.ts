@@ -73,6 +73,12 @@ describe.skipIf(!hasChromium)('the review queue in the browser', () => {
 		return made;
 	}
 
+	async function firstPostId(threadId: string): Promise<string> {
+		const res = await api('GET', `/threads/${threadId}`, cookies.moderator);
+		expect(res.status).toBe(200);
+		return ((await res.json()) as { posts: { id: string }[] }).posts[0]!.id;
+	}
+
 	/** The queue item of a post, by its anchor. */
 	const item = (page: Page, postId: string) => page.locator(`#q-${postId}`);
 
@@ -165,7 +171,18 @@ describe.skipIf(!hasChromium)('the review queue in the browser', () => {
 		// Another moderator (the admin) cannot take it: 409 names who holds it.
 		const taken = await api('POST', '/moderation/claims', cookies.admin, { kind: 'pending_post', targetId: first.id });
 		expect(taken.status).toBe(409);
-		expect(((await taken.json()) as { message: string }).message).toContain(demo.moderator.name);
+		expect(((await taken.json()) as { error: { message: string } }).error.message).toContain(demo.moderator.name);
+
+		// An item the admin holds: the page says who, and claiming it fails next to the item.
+		const held = await api('POST', '/moderation/claims', cookies.admin, { kind: 'pending_post', targetId: second.id });
+		expect(held.status).toBe(200);
+		await page.reload();
+		expect(await item(page, second.id).getByText(`Pris en charge par ${demo.admin.name}`).count()).toBe(1);
+		await item(page, second.id).getByRole('button', { name: 'Prendre en charge' }).click();
+		await item(page, second.id).getByRole('alert').getByText(`${demo.admin.name} s’occupe déjà de cet élément.`).waitFor();
+		const released = await api('DELETE', '/moderation/claims', cookies.admin, { kind: 'pending_post', targetId: second.id });
+		expect(released.status).toBe(204);
+		await page.goto(`/moderation?espace=${slug}`);
 
 		await item(page, first.id).getByRole('button', { name: 'Approuver' }).click();
 		await page.getByText('Message approuvé et publié.').waitFor();
@@ -186,6 +203,29 @@ describe.skipIf(!hasChromium)('the review queue in the browser', () => {
 		await anon.page.getByRole('heading', { level: 1, name: 'Échanges sur la formation' }).waitFor();
 		expect(await anon.page.locator(`#p-${first.number} .post-body`).textContent()).toContain('formation comptable');
 		expect(await anon.page.locator(`#p-${second.number}`).count()).toBe(0);
+		expectNoProblems(problems);
+	});
+
+	it('a member reports a post once, with JavaScript disabled', async () => {
+		const threadId = await thread(cookies.moderator, 'Signalements', 'Un message à **signaler**.');
+		const reporter = await login(demo.member.email);
+		const { page, problems } = await signedIn(reporter, { javaScriptEnabled: false });
+		await page.goto(`/fils/${threadId}`);
+		await page.locator('#p-1').getByRole('link', { name: 'Signaler' }).click();
+		await page.getByRole('heading', { level: 1, name: 'Signaler un message' }).waitFor();
+		await page.getByRole('radio', { name: 'Hors sujet' }).check();
+		await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+		await page.getByText('Merci, les modérateurs vont examiner ce message.').waitFor();
+
+		await page.goto(`/fils/${threadId}/signaler?message=${await firstPostId(threadId)}`);
+		await page.getByRole('radio', { name: 'Autre' }).check();
+		await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+		// « Autre » needs a note: refused, then the second report of the same post is refused too.
+		await page.getByRole('alert').first().waitFor();
+		await page.getByLabel('Précisions (obligatoire pour « Autre »)').fill('Toujours pas à sa place.');
+		await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+		await page.getByText('Vous avez déjà signalé cet élément').waitFor();
+		expect(await page.getByLabel('Précisions (obligatoire pour « Autre »)').inputValue()).toBe('Toujours pas à sa place.');
 		expectNoProblems(problems);
 	});
 

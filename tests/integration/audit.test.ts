@@ -101,7 +101,7 @@ describe('filters and pages', () => {
 		const member = await createUser(t);
 		expect((await send('POST', `/api/v1/spaces/${space.slug}/membership`, member.cookie)).statusCode).toBe(200);
 		await send('PUT', `/api/v1/spaces/${space.slug}/members/${member.id}/role`, admin.cookie, { role: 'moderator' });
-		await send('PATCH', `/api/v1/spaces/${space.slug}`, admin.cookie, { reviewFirstPosts: 0 });
+		await send('PATCH', `/api/v1/spaces/${space.slug}`, admin.cookie, { reportThreshold: 4 });
 		const q = `?space=${space.id}`;
 
 		expect((await audit(admin.cookie, q)).items.map((e) => e.action)).toEqual(['space.settings', 'space.role', 'space.create']);
@@ -128,7 +128,7 @@ describe('filters and pages', () => {
 
 		const bad = await get(`/api/v1/moderation/audit?from=31/12/2024`, admin.cookie);
 		expect(bad.statusCode).toBe(400);
-		expect(bad.json().error.fields).toHaveProperty('from');
+		expect(bad.json().error.fields).toEqual({ from: 'Date invalide : utilisez le format AAAA-MM-JJ.' });
 		expect((await get(`/api/v1/moderation/audit?from=${day(1)}&to=${day(0)}`, admin.cookie)).statusCode).toBe(400);
 		expect((await get(`/api/v1/moderation/audit?cursor=garbage`, admin.cookie)).statusCode).toBe(400);
 	});
