@@ -49,7 +49,7 @@ export function buildServices(deps: ServiceDeps) {
 	const search = new SearchService(deps.db);
 	const threadActions = new ThreadActionsService(deps.db, threads, spaces, notifications, deps.realtime);
 	const sanctions = new SanctionsService(deps.db, sessions, notifications, deps.realtime);
-	const moderation = new ModerationQueueService(deps.db, threads, notifications, deps.realtime);
+	const moderation = new ModerationQueueService(deps.db, threads, notifications, deps.realtime, reasons, settings);
 	threads.bindModeration({
 		needsReview: (auth, space) => moderation.needsReview(auth, space),
 		async screen(body, auth) {

@@ -4,6 +4,8 @@ import type { ThreadsService } from '../../server/modules/threads/threads.servic
 import type { NotificationsService } from '../../server/modules/notifications/notifications.service.ts';
 import type { SpacesService } from '../../server/modules/spaces/spaces.service.ts';
 import { ModerationQueueService } from '../../server/modules/moderation/queue.service.ts';
+import { ReasonsService } from '../../server/modules/moderation/reasons.service.ts';
+import { SettingsService } from '../../server/modules/moderation/settings.service.ts';
 import { ThreadActionsService } from '../../server/modules/moderation/thread-actions.service.ts';
 import type { RealtimePublisher } from '../../server/realtime/publisher.ts';
 import type { Database } from '../client.ts';
@@ -25,7 +27,14 @@ export async function seedDemoModeration(
 	}
 ): Promise<void> {
 	const { threads: threadService, authOf } = deps;
-	const queue = new ModerationQueueService(db, threadService, deps.notifications, deps.realtime);
+	const queue = new ModerationQueueService(
+		db,
+		threadService,
+		deps.notifications,
+		deps.realtime,
+		new ReasonsService(db),
+		new SettingsService(db)
+	);
 	const actions = new ThreadActionsService(db, threadService, deps.spaces, deps.notifications, deps.realtime);
 	const animation = authOf('animation@example.org');
 	const threadId = async (title: string) => {

@@ -2,11 +2,9 @@ import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import {
 	auditLog,
-	moderationReasons,
 	posts,
 	queueClaims,
 	reports,
-	siteSettings,
 	spaceMembers,
 	spaces,
 	suspensions,
@@ -15,7 +13,7 @@ import {
 	type QueueItemKind
 } from '../../../db/schema/index.ts';
 import { requireUser, type Auth } from '../../auth/auth.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.ts';
+import { ConflictError, ForbiddenError } from '../../lib/errors.ts';
 import type { RealtimePublisher } from '../../realtime/publisher.ts';
 import { memberUrl } from '../accounts/accounts.service.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
@@ -25,6 +23,8 @@ import { accessFacts, spaceUrl } from '../spaces/spaces.service.ts';
 import { threadUrl, type ThreadsService } from '../threads/threads.service.ts';
 import type { PostOutput } from '../threads/threads.schema.ts';
 import { recordAudit } from './audit.ts';
+import type { ReasonsService } from './reasons.service.ts';
+import type { SettingsService } from './settings.service.ts';
 import type { QueueItem, ReasonInput, ReportInput } from './queue.schema.ts';
 
 /** 409: another moderator holds the item; the message names them. */
@@ -38,9 +38,6 @@ export class ClaimedError extends ConflictError {
 	}
 }
 
-/** The site default of `review_first_posts` when no admin has set it. */
-export const DEFAULT_REVIEW_FIRST_POSTS = 2;
-
 /**
  * The review queue (posts waiting for approval, reported posts and threads), claims, the
  * decisions on them, and hiding / restoring posts. Every decision checks the caller
@@ -52,7 +49,9 @@ export class ModerationQueueService {
 		private db: Database,
 		private threads: ThreadsService,
 		private notifications: NotificationsService,
-		private realtime: RealtimePublisher
+		private realtime: RealtimePublisher,
+		private reasons: ReasonsService,
+		private settings: SettingsService
 	) {}
 
 	/* Who moderates what */
@@ -75,11 +74,9 @@ export class ModerationQueueService {
 		return rows.map((r) => r.id);
 	}
 
-	/** How many first posts of a new member go to review here (0: none). */
+	/** How many first posts of a new member go to review here (0: none): the space's setting, else the site's. */
 	async reviewFirstPosts(space: SpaceRow['space']): Promise<number> {
-		if (space.reviewFirstPosts !== null) return space.reviewFirstPosts;
-		const [row] = await this.db.select().from(siteSettings).where(eq(siteSettings.key, 'review_first_posts'));
-		return typeof row?.value === 'number' ? row.value : DEFAULT_REVIEW_FIRST_POSTS;
+		return space.reviewFirstPosts ?? (await this.settings.reviewFirstPosts());
 	}
 
 	/** Whether the caller's next post in this space waits for review: their first N posts (moderators' never do). */
@@ -103,16 +100,9 @@ export class ModerationQueueService {
 		return { caller, space };
 	}
 
-	/** A ready-made reason, with the free text `autre` requires. Stored and shown in French. */
-	async reasonText(input: ReasonInput): Promise<string> {
-		const [reason] = await this.db
-			.select()
-			.from(moderationReasons)
-			.where(and(eq(moderationReasons.code, input.reason), eq(moderationReasons.active, true)));
-		if (!reason) throw new ValidationError({ reason: 'error_reason_unknown' });
-		const note = input.note?.trim() ?? '';
-		if (reason.code === 'autre' && !note) throw new ValidationError({ note: 'error_reason_note_required' });
-		return note ? `${reason.labelFr} — ${note}` : reason.labelFr;
+	/** A ready-made reason, with the free text `autre` requires. Stored and shown in French, the network's language. */
+	reasonText(input: ReasonInput): Promise<string> {
+		return this.reasons.resolve(input.reason, input.note, 'fr');
 	}
 
 	/* The queue */
