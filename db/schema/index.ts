@@ -1,3 +1,4 @@
 export * from './accounts.ts';
 export * from './discussions.ts';
 export * from './moderation.ts';
+export * from './experiences.ts';

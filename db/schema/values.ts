@@ -69,3 +69,37 @@ export type WatchedWordAction = (typeof watchedWordActions)[number];
 /** What a review queue item is about: a post to approve, or reports on a post or a thread. */
 export const queueItemKinds = ['pending_post', 'reported_post', 'reported_thread'] as const;
 export type QueueItemKind = (typeof queueItemKinds)[number];
+
+/** A fiche's working copy: draft (authors only) → submitted → published, or returned to its authors. */
+export const experienceStatuses = ['draft', 'submitted', 'returned', 'published'] as const;
+export type ExperienceStatus = (typeof experienceStatuses)[number];
+
+export const experienceAreas = ['urban', 'rural', 'mixed'] as const;
+export type ExperienceArea = (typeof experienceAreas)[number];
+
+/** Mechanisms of social health protection (DOMAIN.md, seed §66–67). */
+export const experienceMechanisms = [
+	'mutuelle_communautaire',
+	'mutuelle_professionnelle',
+	'micro_assurance',
+	'assurance_obligatoire',
+	'subvention_demande',
+	'subvention_offre',
+	'fonds_equite',
+	'autre'
+] as const;
+export type ExperienceMechanism = (typeof experienceMechanisms)[number];
+
+export const experienceTargets = [
+	'secteur_informel',
+	'rural_agricole',
+	'femmes',
+	'jeunes',
+	'personnes_agees',
+	'malades_chroniques',
+	'autres'
+] as const;
+export type ExperienceTarget = (typeof experienceTargets)[number];
+
+export const contributionFrequencies = ['mensuelle', 'trimestrielle', 'semestrielle', 'annuelle', 'unique', 'autre'] as const;
+export type ContributionFrequency = (typeof contributionFrequencies)[number];
