@@ -360,3 +360,31 @@ describe('live', () => {
 		expect(caughtUp.data.posts.find((p) => p.id === postId)).toMatchObject({ removed: true, bodyHtml: null });
 	});
 });
+
+describe('API', () => {
+	it('documents every moderation operation the issue names', async () => {
+		const doc = (await get('/api/openapi.json')).json<{ paths: Record<string, Record<string, { operationId?: string }>> }>();
+		const ids = Object.values(doc.paths).flatMap((path) => Object.values(path).map((op) => op.operationId));
+		for (const id of [
+			'moderation.queue',
+			'moderation.claim',
+			'moderation.approve',
+			'moderation.reject',
+			'moderation.report',
+			'moderation.hidePost',
+			'moderation.restorePost',
+			'moderation.lockThread',
+			'moderation.unlockThread',
+			'moderation.pinThread',
+			'moderation.moveThread',
+			'moderation.closeWithSynthesis',
+			'moderation.setSlowMode',
+			'moderation.suspend',
+			'moderation.unsuspend',
+			'moderation.warn',
+			'moderation.auditLog',
+			'moderation.watchedWords'
+		])
+			expect(ids, id).toContain(id);
+	});
+});
