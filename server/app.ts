@@ -22,6 +22,8 @@ import { attachGateway, type RealtimeServer } from './realtime/gateway.ts';
 import type { LateBoundPublisher } from './realtime/publisher.ts';
 import { SERVICES_KEY, type Services } from './services.ts';
 import { queueRoutes } from './modules/moderation/queue.routes.ts';
+import { attachmentsRoutes } from './modules/experiences/attachments.routes.ts';
+import { experiencesRoutes } from './modules/experiences/experiences.routes.ts';
 import { mountWeb } from './web/mount.ts';
 import { PageCache } from './web/page-cache.ts';
 import type { ServerOptions } from 'socket.io';
@@ -117,6 +119,8 @@ export async function buildApp(options: AppOptions): Promise<PalabreApp> {
 		await api.register(sanctionsRoutes(services), { prefix: '/api/v1' });
 		await api.register(watchedWordsRoutes(services), { prefix: '/api/v1' });
 		await api.register(queueRoutes(services), { prefix: '/api/v1' });
+		await api.register(attachmentsRoutes(services), { prefix: '/api/v1' });
+		await api.register(experiencesRoutes(services), { prefix: '/api/v1' });
 	});
 
 	const gateway = attachGateway(app.server, {

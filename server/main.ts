@@ -1,6 +1,7 @@
 import { createClient, type RedisClientType } from 'redis';
 import { openDatabase } from '../db/client.ts';
 import { seedIfEmpty } from '../db/seed/demo.ts';
+import { attachmentStorage } from './lib/storage.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './lib/rate-limit.ts';
@@ -23,7 +24,7 @@ async function start() {
 	const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 	// Demo data only ever lands in a fresh embedded database; a real server gets it from `npm run db:seed`.
 	if (database.driver === 'pglite') {
-		const seeded = await seedIfEmpty(database.db);
+		const seeded = await seedIfEmpty(database.db, attachmentStorage(config.dataDir));
 		if (seeded) console.log('Données de démonstration créées (demo data seeded).');
 	}
 

@@ -18,6 +18,9 @@ import { WatchedWordBlockedError } from './modules/moderation/watched-words.serv
 import { ThreadsService } from './modules/threads/threads.service.ts';
 import { ThreadActionsService } from './modules/moderation/thread-actions.service.ts';
 import { WatchedWordsService } from './modules/moderation/watched-words.service.ts';
+import { AttachmentsService } from './modules/experiences/attachments.service.ts';
+import { ExperiencesService } from './modules/experiences/experiences.service.ts';
+import { attachmentStorage, type BlobStorage } from './lib/storage.ts';
 
 export interface ServiceDeps {
 	config: Config;
@@ -27,6 +30,8 @@ export interface ServiceDeps {
 	limiter: RateLimiter;
 	realtime: RealtimePublisher;
 	rateRules?: Partial<AccountsRateRules> | undefined;
+	/** Where attachments' bytes go; default: a folder under DATA_DIR (tests pass a temporary one). */
+	storage?: BlobStorage | undefined;
 }
 
 /** Every domain service, built once per process and shared by Fastify, SvelteKit and sockets. */
@@ -47,6 +52,8 @@ export function buildServices(deps: ServiceDeps) {
 	const settings = new SettingsService(deps.db);
 	const threads = new ThreadsService(deps.db, spaces, new AccountsRepository(deps.db), notifications, deps.realtime);
 	const search = new SearchService(deps.db);
+	const attachments = new AttachmentsService(deps.db, spaces.repo, deps.storage ?? attachmentStorage(deps.config.dataDir));
+	const experiences = new ExperiencesService(deps.db, spaces, threads, notifications, deps.config.publicOrigin);
 	const threadActions = new ThreadActionsService(deps.db, threads, spaces, notifications, deps.realtime);
 	const sanctions = new SanctionsService(deps.db, sessions, notifications, deps.realtime);
 	const moderation = new ModerationQueueService(deps.db, threads, notifications, deps.realtime, reasons, settings);
@@ -86,6 +93,8 @@ export function buildServices(deps: ServiceDeps) {
 		threads,
 		threadActions,
 		search,
+		attachments,
+		experiences,
 		audit,
 		reasons,
 		settings,

@@ -1,3 +1,4 @@
+import type { BlobStorage } from '../../server/lib/storage.ts';
 import { count } from 'drizzle-orm';
 import { hashPassword } from '../../server/auth/password.ts';
 import { handleBase } from '../../server/modules/accounts/handle.ts';
@@ -85,7 +86,8 @@ export const demoUsers: DemoUser[] = [
 ];
 
 /** Seeds the French demo network. Every row is marked `is_demo`. */
-export async function seedDemo(db: Database): Promise<void> {
+/** `storage`: where the demo fiches' attachments go — the storage the app will read them from. */
+export async function seedDemo(db: Database, storage: BlobStorage): Promise<void> {
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	await db.transaction(async (tx) => {
 		const orgIds = new Map<string, string>();
@@ -117,13 +119,13 @@ export async function seedDemo(db: Database): Promise<void> {
 				.onConflictDoNothing();
 		}
 	});
-	await seedDemoDiscussions(db);
+	await seedDemoDiscussions(db, storage);
 }
 
 /** First start of an embedded database: seed when no account exists yet. */
-export async function seedIfEmpty(db: Database): Promise<boolean> {
+export async function seedIfEmpty(db: Database, storage: BlobStorage): Promise<boolean> {
 	const [row] = await db.select({ n: count() }).from(users);
 	if ((row?.n ?? 0) > 0) return false;
-	await seedDemo(db);
+	await seedDemo(db, storage);
 	return true;
 }

@@ -6,6 +6,8 @@ import { NotificationsService } from '../../server/modules/notifications/notific
 import { SpacesService } from '../../server/modules/spaces/spaces.service.ts';
 import { ThreadsService } from '../../server/modules/threads/threads.service.ts';
 import { seedDemoModeration } from './moderation.ts';
+import { seedDemoExperiences } from './experiences.ts';
+import type { BlobStorage } from '../../server/lib/storage.ts';
 import { LateBoundPublisher } from '../../server/realtime/publisher.ts';
 import type { Database } from '../client.ts';
 import { posts, spaces, threads, users, type Role, type SpaceVisibility, type ThreadKind } from '../schema/index.ts';
@@ -237,7 +239,7 @@ const demoThreads: DemoThread[] = [
 
 const HOUR = 3600_000;
 
-export async function seedDemoDiscussions(db: Database): Promise<void> {
+export async function seedDemoDiscussions(db: Database, storage: BlobStorage): Promise<void> {
 	const existing = await db.select({ id: spaces.id }).from(spaces).where(eq(spaces.isDemo, true)).limit(1);
 	if (existing.length > 0) return;
 
@@ -318,6 +320,7 @@ export async function seedDemoDiscussions(db: Database): Promise<void> {
 		lastActivityAt: sql`coalesce((select max(last_activity_at) from ${threads} where space_id = ${spaces.id}), ${spaces.createdAt})`
 	});
 	await seedDemoModeration(db, { threads: threadService, spaces: spaceService, notifications, realtime, authOf });
+	await seedDemoExperiences(db, { threads: threadService, spaces: spaceService, notifications, realtime, authOf, storage });
 	// The demo's notifications were made while seeding; start everyone with a clean slate.
 	await db.execute(sql`update notifications set read_at = now()`);
 }

@@ -36,6 +36,10 @@ export async function mountWeb(app: FastifyInstance, options: { publicOrigin: st
 		// proxy trust), so form actions and the API rate-limit the same client under one key.
 		process.env.ORIGIN = options.publicOrigin;
 		process.env.ADDRESS_HEADER = CLIENT_IP_HEADER;
+		// adapter-node refuses bodies over BODY_SIZE_LIMIT (default 512K): a fiche's attachment
+		// form carries up to 10 MB (MAX_ATTACHMENT_BYTES) plus its multipart wrapping. Fastify's
+		// 64 KiB limit does not apply here: the web plugin below never reads bodies.
+		process.env.BODY_SIZE_LIMIT ??= '11M';
 		handler = ((await import(/* @vite-ignore */ buildHandler)) as { handler: NodeHandler }).handler;
 	}
 

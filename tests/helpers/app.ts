@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient, type RedisClientType } from 'redis';
 import type { ServerOptions } from 'socket.io';
@@ -6,6 +9,7 @@ import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { buildApp, type PalabreApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from '../../server/lib/rate-limit.ts';
+import { FileSystemStorage } from '../../server/lib/storage.ts';
 import type { AccountsRateRules } from '../../server/modules/accounts/accounts.service.ts';
 import { LateBoundPublisher } from '../../server/realtime/publisher.ts';
 import { buildServices, type Services } from '../../server/services.ts';
@@ -49,6 +53,8 @@ export async function createTestApp(
 	}
 	const store = redis && options.redis ? new RedisRateLimitStore(redis, `${options.redis.prefix}:rl:`) : memoryStore;
 	const publisher = new LateBoundPublisher();
+	// Attachments go to a temporary folder, removed on close.
+	const storageDir = mkdtempSync(join(tmpdir(), 'palabre-attachments-'));
 	const services = buildServices({
 		config,
 		db: database.db,
@@ -56,7 +62,8 @@ export async function createTestApp(
 		ping: database.ping,
 		limiter: new RateLimiter(store),
 		realtime: publisher,
-		rateRules: options.rateRules
+		rateRules: options.rateRules,
+		storage: new FileSystemStorage(storageDir)
 	});
 	const built = await buildApp({ config, services, publisher, web: false, logger: false, socketAdapter });
 	return {
@@ -73,6 +80,7 @@ export async function createTestApp(
 			memoryStore.close();
 			await redis?.quit();
 			await database.close();
+			rmSync(storageDir, { recursive: true, force: true });
 		}
 	};
 }

@@ -37,11 +37,11 @@ export async function startServer(options: { timeoutMs?: number } = {}): Promise
 		throw new Error('build/handler.js is missing: run `npm run build` before the browser tests.');
 	}
 	const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
-	if (databaseUrl) await seedPostgres(databaseUrl);
+	const dataDir = mkdtempSync(join(tmpdir(), 'palabre-browser-'));
+	if (databaseUrl) await seedPostgres(databaseUrl, dataDir);
 
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
-	const dataDir = mkdtempSync(join(tmpdir(), 'palabre-browser-'));
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	for (const key of ['DATABASE_URL', 'REDIS_URL', 'COOKIE_SECURE', 'ORIGIN']) delete env[key];
 	Object.assign(env, {
@@ -95,13 +95,14 @@ export async function startServer(options: { timeoutMs?: number } = {}): Promise
 	}
 }
 
-async function seedPostgres(databaseUrl: string): Promise<void> {
+async function seedPostgres(databaseUrl: string, dataDir: string): Promise<void> {
 	const { openDatabase } = await import('../../db/client.ts');
 	const { seedDemo } = await import('../../db/seed/demo.ts');
+	const { attachmentStorage } = await import('../../server/lib/storage.ts');
 	// Two connections at least: openDatabase holds one for its migration lock while migrating on another.
 	const database = await openDatabase({ databaseUrl, max: 2 });
 	try {
-		await seedDemo(database.db);
+		await seedDemo(database.db, attachmentStorage(dataDir));
 	} finally {
 		await database.close();
 	}

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DataDirLockedError, openDatabase } from '../../db/client.ts';
 import { users } from '../../db/schema/index.ts';
 import { DEMO_PASSWORD, demoUsers, seedIfEmpty } from '../../db/seed/demo.ts';
+import { attachmentStorage } from '../../server/lib/storage.ts';
 import { verifyPassword } from '../../server/auth/password.ts';
 
 const dirs: string[] = [];
@@ -54,12 +55,12 @@ describe('embedded database (PGlite)', () => {
 	it('takes over a lock left by a dead process, and keeps data across restarts', async () => {
 		const dir = tempDir();
 		const first = await openDatabase({ dataDir: dir });
-		expect(await seedIfEmpty(first.db)).toBe(true);
+		expect(await seedIfEmpty(first.db, attachmentStorage(join(dir, 'files')))).toBe(true);
 		await first.close();
 		writeFileSync(join(dir, 'palabre.lock'), '999999');
 		const second = await openDatabase({ dataDir: dir });
 		try {
-			expect(await seedIfEmpty(second.db)).toBe(false);
+			expect(await seedIfEmpty(second.db, attachmentStorage(join(dir, 'files')))).toBe(false);
 			const rows = await second.db.select().from(users);
 			expect(rows.length).toBe(demoUsers.length);
 		} finally {
@@ -70,7 +71,7 @@ describe('embedded database (PGlite)', () => {
 	it('seeds the demo accounts, one per role, with the documented password', async () => {
 		const db = await openDatabase({ dataDir: null });
 		try {
-			await seedIfEmpty(db.db);
+			await seedIfEmpty(db.db, attachmentStorage(tempDir()));
 			for (const [email, role] of [
 				['admin@example.org', 'admin'],
 				['animation@example.org', 'moderator'],

@@ -1,5 +1,6 @@
 import type { Database } from '../../../db/client.ts';
 import { requireUser, type Auth } from '../../auth/auth.ts';
+import { csvField, inert } from '../../lib/csv.ts';
 import { ForbiddenError, ValidationError } from '../../lib/errors.ts';
 import { memberUrl } from '../accounts/accounts.service.ts';
 import { spaceUrl } from '../spaces/spaces.service.ts';
@@ -48,19 +49,6 @@ function decodeCursor(cursor: string): { at: string; id: number } {
 }
 
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 24 * 3600 * 1000);
-
-/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
-export function csvField(value: string): string {
-	return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/**
- * Text typed by members (thread titles, names, reasons) must not run as a spreadsheet
- * formula when the file is opened: a leading = + - @ is defused with an apostrophe (OWASP).
- */
-function inert(value: string): string {
-	return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 
 const json = (value: unknown) => (value === null || value === undefined ? '' : JSON.stringify(value));
 
@@ -175,6 +163,7 @@ export class AuditService {
 			if (type === 'post') return postLinks.get(id) ?? null;
 			if (type === 'thread') return threadUrl(id);
 			if (type === 'user') return memberUrl(id);
+			if (type === 'experience') return `/experiences/${id}`;
 			if (type === 'space') return spaceLinks.get(id) ?? null;
 			return null;
 		};

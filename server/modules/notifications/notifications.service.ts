@@ -118,9 +118,12 @@ export class NotificationsService {
 		for (const row of rows) {
 			const n = row.n;
 			if (n.spaceId && !MEMBERSHIP_KINDS.has(n.kind) && !(await this.canRead(userId, n.spaceId))) continue;
+			const experienceId = (n.data as Record<string, unknown>).experienceId;
 			const url = !n.spaceId
 				? (ACCOUNT_URLS[n.kind] ?? '/notifications')
-				: n.threadId
+				: typeof experienceId === 'string'
+					? `/experiences/${experienceId}`
+					: n.threadId
 					? `/fils/${n.threadId}${row.postNumber ? `?n=${row.postNumber}#p-${row.postNumber}` : ''}`
 					: `/espaces/${row.spaceSlug}`;
 			items.push({

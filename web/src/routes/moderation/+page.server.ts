@@ -26,7 +26,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		])
 	);
 	const done = z.enum(doneKinds).safeParse(url.searchParams.get('fait'));
+	// Fiches d'expérience waiting for review: published or returned from their own page.
+	const submittedExperiences = (await locals.services.experiences.submitted(locals.auth)).items;
 	return {
+		submittedExperiences,
 		items,
 		reasons: reasonList.map((r) => ({ code: r.code, label: r.label, needsNote: r.needsNote })),
 		spaces: readable.filter((s) => ids.has(s.id)).map((s) => ({ slug: s.slug, name: s.name })),

@@ -28,6 +28,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			// post_rejected, moderation: what was done and why.
 			action: typeof n.data.action === 'string' ? n.data.action : null,
 			reason: typeof n.data.reason === 'string' ? n.data.reason : null,
+			// experience.return: the moderator's comments to the authors.
+			comment: typeof n.data.comment === 'string' ? n.data.comment : null,
 			createdAt: n.createdAt,
 			read: n.read
 		})),

@@ -45,7 +45,12 @@ export const actionLabels: Record<string, () => string> = {
 	'watched_word.import': m.audit_action_watched_word_import,
 	'reason.create': m.audit_action_reason_create,
 	'reason.update': m.audit_action_reason_update,
-	'setting.update': m.audit_action_setting_update
+	'setting.update': m.audit_action_setting_update,
+	'experience.create': m.exp_audit_create,
+	'experience.submit': m.exp_audit_submit,
+	'experience.publish': m.exp_audit_publish,
+	'experience.return': m.exp_audit_return,
+	'experience.author_add': m.exp_audit_author_add
 };
 
 /** Families of actions, filtered by prefix (`post.`). */
@@ -57,7 +62,8 @@ export const actionGroups: [string, () => string][] = [
 	['account.', m.audit_group_account],
 	['watched_word.', m.audit_group_watched_word],
 	['reason.', m.audit_group_reason],
-	['setting.', m.audit_group_setting]
+	['setting.', m.audit_group_setting],
+	['experience.', m.exp_audit_group]
 ];
 
 export const actionLabel = (code: string) => actionLabels[code]?.() ?? code;
@@ -70,7 +76,8 @@ export const targetTypeLabels: Record<string, () => string> = {
 	setting: m.audit_target_setting,
 	watched_word: m.audit_target_watched_word,
 	reason: m.audit_target_reason,
-	report: m.audit_target_report
+	report: m.audit_target_report,
+	experience: m.exp_audit_target
 };
 
 const short = (value: unknown) => {
