@@ -1,7 +1,17 @@
 import { z } from 'zod';
 
 /** What an audit row can name; mirrors `AuditEntry['targetType']`. */
-export const auditTargetTypes = ['post', 'thread', 'space', 'user', 'setting', 'watched_word', 'reason', 'report', 'experience'] as const;
+export const auditTargetTypes = [
+	'post',
+	'thread',
+	'space',
+	'user',
+	'setting',
+	'watched_word',
+	'reason',
+	'report',
+	'experience'
+] as const;
 
 const day = z.iso.date('audit_error_date');
 

@@ -124,8 +124,8 @@ export class NotificationsService {
 				: typeof experienceId === 'string'
 					? `/experiences/${experienceId}`
 					: n.threadId
-					? `/fils/${n.threadId}${row.postNumber ? `?n=${row.postNumber}#p-${row.postNumber}` : ''}`
-					: `/espaces/${row.spaceSlug}`;
+						? `/fils/${n.threadId}${row.postNumber ? `?n=${row.postNumber}#p-${row.postNumber}` : ''}`
+						: `/espaces/${row.spaceSlug}`;
 			items.push({
 				id: n.id,
 				kind: n.kind,
