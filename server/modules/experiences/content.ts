@@ -11,8 +11,12 @@ import { countryCodes } from '../accounts/countries.ts';
  * nothing typed is lost), `experienceContent` is what submitting and publishing require.
  */
 
-const year = z.coerce.number().int('exp_error_year').min(1950, 'exp_error_year').max(2100, 'exp_error_year');
-const count = z.coerce.number().int('exp_error_number').min(0, 'exp_error_negative').max(1_000_000_000, 'exp_error_number');
+const year = z.coerce.number('exp_error_year').int('exp_error_year').min(1950, 'exp_error_year').max(2100, 'exp_error_year');
+const count = z.coerce
+	.number('exp_error_number')
+	.int('exp_error_number')
+	.min(0, 'exp_error_negative')
+	.max(1_000_000_000, 'exp_error_number');
 const text = (max: number) => z.string().trim().max(max, 'exp_error_too_long');
 const markdown = text(20_000);
 

@@ -50,7 +50,9 @@ export const actionLabels: Record<string, () => string> = {
 	'experience.submit': m.exp_audit_submit,
 	'experience.publish': m.exp_audit_publish,
 	'experience.return': m.exp_audit_return,
-	'experience.author_add': m.exp_audit_author_add
+	'experience.author_add': m.exp_audit_author_add,
+	'experience.attach': m.exp_audit_attach,
+	'experience.detach': m.exp_audit_detach
 };
 
 /** Families of actions, filtered by prefix (`post.`). */
