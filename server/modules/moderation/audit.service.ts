@@ -1,6 +1,6 @@
 import type { Database } from '../../../db/client.ts';
 import { requireUser, type Auth } from '../../auth/auth.ts';
-import { csvField, inert } from '../../lib/csv.ts';
+import { CSV_BOM, csvField, inert } from '../../lib/csv.ts';
 import { ForbiddenError, ValidationError } from '../../lib/errors.ts';
 import { memberUrl } from '../accounts/accounts.service.ts';
 import { spaceUrl } from '../spaces/spaces.service.ts';
@@ -121,7 +121,7 @@ export class AuditService {
 		const query = await this.query(scope, { ...filter, cursor: undefined });
 		const repo = this.repo;
 		return (async function* () {
-			yield '\uFEFF' + AUDIT_CSV_HEADER.join(',') + '\r\n';
+			yield CSV_BOM + AUDIT_CSV_HEADER.join(',') + '\r\n';
 			if (!query) return;
 			let written = 0;
 			while (written < AUDIT_EXPORT_MAX_ROWS) {

@@ -27,6 +27,8 @@ import type { ReasonsService } from './reasons.service.ts';
 import type { SettingsService } from './settings.service.ts';
 import type { QueueItem, ReasonInput, ReportInput } from './queue.schema.ts';
 
+type ThreadContext = Awaited<ReturnType<ThreadsService['context']>>;
+
 /** 409: another moderator holds the item; the message names them. */
 export class ClaimedError extends ConflictError {
 	constructor(readonly holder: string) {
@@ -93,11 +95,11 @@ export class ModerationQueueService {
 		return (row?.n ?? 0) < first;
 	}
 
-	private async requireModerator(auth: Auth, spaceId: string) {
+	/** The thread's context already holds its space and the caller's rights there: no second lookup. */
+	private requireModerator(auth: Auth, ctx: ThreadContext) {
 		const caller = requireUser(auth);
-		const space = await this.threads.spacesService.readableById(auth, spaceId);
-		if (!spaceAccess.moderate(auth, accessFacts(space))) throw new ForbiddenError();
-		return { caller, space };
+		if (!spaceAccess.moderate(auth, ctx.facts)) throw new ForbiddenError();
+		return { caller, space: ctx.space };
 	}
 
 	/** A ready-made reason, with the free text `autre` requires. Stored and shown in French, the network's language. */
@@ -181,14 +183,13 @@ export class ModerationQueueService {
 		const histories = new Map<string, QueueItem['author']['history']>();
 		for (const [key, draft] of [...drafts].sort((a, b) => a[1].createdAt.getTime() - b[1].createdAt.getTime())) {
 			let post: PostOutput | null = null;
-			let threadId = draft.threadId;
+			let ctx: ThreadContext | null;
 			if (draft.postId) {
+				// (threads.post checks the thread's context on the way: reuse it)
 				const found = await this.threads.post(auth, draft.postId).catch(() => null);
-				if (!found) continue;
-				post = found.post;
-				threadId = found.post.threadId;
-			}
-			const ctx = await this.threads.context(auth, threadId!).catch(() => null);
+				post = found?.post ?? null;
+				ctx = found?.ctx ?? null;
+			} else ctx = await this.threads.context(auth, draft.threadId!).catch(() => null);
 			if (!ctx) continue;
 			const t = ctx.thread.thread;
 			const author = post ? post.author : { ...ctx.thread.author, url: memberUrl(ctx.thread.author.id) };
@@ -251,29 +252,23 @@ export class ModerationQueueService {
 	/** Takes an item so that no other moderator handles it too; 409 naming who holds it. */
 	async claim(auth: Auth, kind: QueueItemKind, targetId: string) {
 		requireUser(auth);
-		const { spaceId } = await this.target(auth, kind, targetId);
-		const { caller } = await this.requireModerator(auth, spaceId);
+		const { spaceId, ctx } = await this.target(auth, kind, targetId);
+		const { caller } = this.requireModerator(auth, ctx);
 		const inserted = await this.db
 			.insert(queueClaims)
 			.values({ kind, targetId, moderatorId: caller.user.id })
 			.onConflictDoNothing()
 			.returning();
-		if (inserted.length === 0) {
-			const [holder] = await this.db
-				.select({ id: queueClaims.moderatorId, name: users.displayName })
-				.from(queueClaims)
-				.innerJoin(users, eq(users.id, queueClaims.moderatorId))
-				.where(and(eq(queueClaims.kind, kind), eq(queueClaims.targetId, targetId)));
-			if (holder && holder.id !== caller.user.id) throw new ClaimedError(holder.name);
-		} else this.realtime.emitToQueue({ spaceId, kind, targetId, change: 'claimed' });
+		if (inserted.length === 0) await this.checkClaim(caller.user.id, kind, targetId);
+		else this.realtime.emitToQueue({ spaceId, kind, targetId, change: 'claimed' });
 		return { kind, targetId, moderatorId: caller.user.id };
 	}
 
 	/** Gives an item back (its holder, or an admin). */
 	async release(auth: Auth, kind: QueueItemKind, targetId: string) {
 		requireUser(auth);
-		const { spaceId } = await this.target(auth, kind, targetId);
-		const { caller } = await this.requireModerator(auth, spaceId);
+		const { spaceId, ctx } = await this.target(auth, kind, targetId);
+		const { caller } = this.requireModerator(auth, ctx);
 		const mineOnly = caller.user.role === 'admin' ? undefined : eq(queueClaims.moderatorId, caller.user.id);
 		await this.db.delete(queueClaims).where(and(eq(queueClaims.kind, kind), eq(queueClaims.targetId, targetId), mineOnly));
 		this.realtime.emitToQueue({ spaceId, kind, targetId, change: 'released' });
@@ -294,7 +289,7 @@ export class ModerationQueueService {
 	async approve(auth: Auth, postId: string): Promise<PostOutput> {
 		requireUser(auth);
 		const { ctx, row } = await this.threads.post(auth, postId);
-		const { caller, space } = await this.requireModerator(auth, ctx.thread.thread.spaceId);
+		const { caller, space } = this.requireModerator(auth, ctx);
 		if (row.post.status !== 'pending') throw new ConflictError('error_not_pending');
 		await this.checkClaim(caller.user.id, 'pending_post', postId);
 		const threadId = row.post.threadId;
@@ -334,7 +329,7 @@ export class ModerationQueueService {
 	async reject(auth: Auth, postId: string, input: ReasonInput): Promise<PostOutput> {
 		requireUser(auth);
 		const { ctx, row } = await this.threads.post(auth, postId);
-		const { caller, space } = await this.requireModerator(auth, ctx.thread.thread.spaceId);
+		const { caller, space } = this.requireModerator(auth, ctx);
 		if (row.post.status !== 'pending') throw new ConflictError('error_not_pending');
 		await this.checkClaim(caller.user.id, 'pending_post', postId);
 		const reason = await this.reasonText(input);
@@ -460,7 +455,7 @@ export class ModerationQueueService {
 	async hidePost(auth: Auth, postId: string, input: ReasonInput): Promise<PostOutput> {
 		requireUser(auth);
 		const { ctx, row } = await this.threads.post(auth, postId);
-		const { caller, space } = await this.requireModerator(auth, ctx.thread.thread.spaceId);
+		const { caller, space } = this.requireModerator(auth, ctx);
 		const reason = await this.reasonText(input);
 		const wasHidden = row.post.hiddenAt !== null;
 		await this.db.transaction(async (tx) => {
@@ -503,7 +498,7 @@ export class ModerationQueueService {
 	async restorePost(auth: Auth, postId: string, input: { note?: string | undefined } = {}): Promise<PostOutput> {
 		requireUser(auth);
 		const { ctx, row } = await this.threads.post(auth, postId);
-		const { caller, space } = await this.requireModerator(auth, ctx.thread.thread.spaceId);
+		const { caller, space } = this.requireModerator(auth, ctx);
 		const note = input.note?.trim() || null;
 		await this.db.transaction(async (tx) => {
 			const { seq } = await this.threads.repo.nextNumbers(tx, row.post.threadId, { newPost: false });
@@ -550,7 +545,7 @@ export class ModerationQueueService {
 	) {
 		requireUser(auth);
 		const ctx = await this.threads.context(auth, threadId);
-		const { caller, space } = await this.requireModerator(auth, ctx.thread.thread.spaceId);
+		const { caller, space } = this.requireModerator(auth, ctx);
 		await this.checkClaim(caller.user.id, 'reported_thread', threadId);
 		const t = ctx.thread.thread;
 		await this.db.transaction(async (tx) => {

@@ -4,6 +4,7 @@
  * import and export. No database, no clock: the service feeds them the list.
  */
 import { watchedWordActions, type WatchedWordAction } from '../../../db/schema/values.ts';
+import { CSV_BOM, csvField } from '../../lib/csv.ts';
 
 export interface WatchedWordEntry {
 	phrase: string;
@@ -177,10 +178,6 @@ export const CSV_COLUMNS = ['phrase', 'action', 'replacement', 'whole_word'] as 
 /** Longest phrase or replacement, here and in the API schema. */
 export const PHRASE_MAX = 200;
 
-function csvField(value: string): string {
-	return /[",;\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /**
  * RFC 4180 CSV (comma, CRLF, fields quoted when needed) with a UTF-8 byte-order mark, which
  * Excel needs to read accents right; `parseCsv` ignores it.
@@ -194,7 +191,7 @@ export function toCsv(entries: readonly WatchedWordEntry[]): string {
 				.join(',')
 		);
 	}
-	return '\uFEFF' + lines.join('\r\n') + '\r\n';
+	return CSV_BOM + lines.join('\r\n') + '\r\n';
 }
 
 /** Why a line of an imported file was refused: catalogue keys (`ww_csv_*`). */
