@@ -55,7 +55,12 @@ export const notificationKinds = [
 	'post_approved',
 	'post_rejected',
 	'moderation',
-	'warning'
+	'warning',
+	// Events: a reminder before the start, a seat freed for someone on the waiting list, an
+	// event changed or cancelled.
+	'event_reminder',
+	'event_seat',
+	'event_update'
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -103,3 +108,29 @@ export type ExperienceTarget = (typeof experienceTargets)[number];
 
 export const contributionFrequencies = ['mensuelle', 'trimestrielle', 'semestrielle', 'annuelle', 'unique', 'autre'] as const;
 export type ContributionFrequency = (typeof contributionFrequencies)[number];
+
+/** Kinds of meeting of the network (DOMAIN.md, seed §38 c, §39 f). */
+export const eventKinds = ['atelier', 'seminaire', 'webinaire', 'formation'] as const;
+export type EventKind = (typeof eventKinds)[number];
+
+export const eventPersonRoles = ['organiser', 'speaker'] as const;
+export type EventPersonRole = (typeof eventPersonRoles)[number];
+
+/** registered: has a seat · waiting: on the waiting list, promoted in order when a seat frees. */
+export const registrationStatuses = ['registered', 'waiting'] as const;
+export type RegistrationStatus = (typeof registrationStatuses)[number];
+
+/** Reminders sent before an event's start: 24 hours and 1 hour. */
+export const reminderKinds = ['24h', '1h'] as const;
+export type ReminderKind = (typeof reminderKinds)[number];
+
+/** A live room's chat line: a participant's message or an organiser's announcement (pinned at the top). */
+export const roomMessageKinds = ['message', 'announcement'] as const;
+export type RoomMessageKind = (typeof roomMessageKinds)[number];
+
+/**
+ * An outgoing e-mail: pending (waiting for the SMTP sender) → sent or failed; local when
+ * no SMTP_URL is configured: kept in the outbox for admins to read, never dropped.
+ */
+export const mailStatuses = ['pending', 'sent', 'failed', 'local'] as const;
+export type MailStatus = (typeof mailStatuses)[number];
