@@ -49,6 +49,8 @@ export const users = pgTable(
 			.notNull()
 			.references(() => organisations.id),
 		country: text('country').notNull(),
+		/** IANA zone for showing times (events); null = the zone of the member's country. */
+		timeZone: text('time_zone'),
 		bio: text('bio').notNull().default(''),
 		/** While `status` is 'suspended': until when (null = indefinitely) and why, shown at login. */
 		suspendedUntil: timestamp('suspended_until', { withTimezone: true }),
