@@ -10,7 +10,19 @@ export interface AuditEntry {
 	/** `post.hide`, `post.restore`, `thread.lock`, `user.suspend`, `space.settings`, `role.change`… */
 	action: string;
 	spaceId?: string | null;
-	targetType: 'post' | 'thread' | 'space' | 'user' | 'setting' | 'watched_word' | 'reason' | 'report' | 'experience' | 'event' | 'event_message' | 'event_question';
+	targetType:
+		| 'post'
+		| 'thread'
+		| 'space'
+		| 'user'
+		| 'setting'
+		| 'watched_word'
+		| 'reason'
+		| 'report'
+		| 'experience'
+		| 'event'
+		| 'event_message'
+		| 'event_question';
 	targetId: string;
 	/** A readable name of the target at the time: thread title, member name, setting key. */
 	targetLabel?: string;
