@@ -342,7 +342,7 @@ describe('warn', () => {
 		expect(listed.items[0]).toMatchObject({ kind: 'warning', url: '/avertissements', space: null });
 		expect(listed.unread).toBe(1);
 
-		expect(await t.services.sanctions.unacknowledgedCount(target.id)).toBe(1);
+		expect((await t.services.badges({ id: target.id, role: 'member' })).unacknowledgedWarnings).toBe(1);
 		const mine = await send('GET', '/me/warnings', target.cookie);
 		expect(mine.statusCode).toBe(200);
 		expect(mine.json().items.map((w: { id: string }) => w.id)).toEqual([warning.id]);
@@ -355,12 +355,12 @@ describe('warn', () => {
 		expect((await send('POST', '/me/warnings/00000000-0000-4000-8000-000000000000/acknowledge', target.cookie)).statusCode).toBe(
 			404
 		);
-		expect(await t.services.sanctions.unacknowledgedCount(target.id)).toBe(1);
+		expect((await t.services.badges({ id: target.id, role: 'member' })).unacknowledgedWarnings).toBe(1);
 
 		const ack = await send('POST', `/me/warnings/${warning.id}/acknowledge`, target.cookie);
 		expect(ack.statusCode).toBe(200);
 		const at = ack.json().acknowledgedAt;
-		expect(await t.services.sanctions.unacknowledgedCount(target.id)).toBe(0);
+		expect((await t.services.badges({ id: target.id, role: 'member' })).unacknowledgedWarnings).toBe(0);
 		// Acknowledging twice keeps the first date.
 		expect((await send('POST', `/me/warnings/${warning.id}/acknowledge`, target.cookie)).json().acknowledgedAt).toBe(at);
 		const [stored] = await t.database.db.select().from(warnings).where(eq(warnings.id, warning.id));
@@ -384,18 +384,6 @@ describe('warn', () => {
 });
 
 describe('history and panel', () => {
-	it('gives the review queue a member’s suspensions and warning count', async () => {
-		const admin = await createUser(t, { role: 'admin' });
-		const target = await createUser(t);
-		await warn(admin, target.id);
-		await warn(admin, target.id);
-		await suspend(admin, target.id, { reason: 'Raison.', duration: '1d' });
-		const history = await t.services.sanctions.history(target.id);
-		expect(history.warnings).toBe(2);
-		expect(history.suspensions).toHaveLength(1);
-		expect(history.suspensions[0]).toMatchObject({ reason: 'Raison.', liftedAt: null, moderator: { id: admin.id } });
-	});
-
 	it('shows moderators a member’s standing, suspended or not; others get 403', async () => {
 		const moderator = await createUser(t, { role: 'moderator' });
 		const target = await createUser(t);

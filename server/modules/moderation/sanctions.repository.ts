@@ -107,14 +107,6 @@ export class SanctionsRepository {
 			.orderBy(desc(warnings.createdAt), desc(warnings.id));
 	}
 
-	countWarnings(userId: string, onlyUnacknowledged = false) {
-		return this.db
-			.select({ n: sql<number>`count(*)::int` })
-			.from(warnings)
-			.where(and(eq(warnings.userId, userId), onlyUnacknowledged ? isNull(warnings.acknowledgedAt) : undefined))
-			.then((rows) => rows[0]!.n);
-	}
-
 	/** Only the warned member's own warning; the first acknowledgement is the one kept. */
 	acknowledgeWarning(userId: string, warningId: string) {
 		return this.db

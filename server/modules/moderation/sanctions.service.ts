@@ -179,17 +179,6 @@ export class SanctionsService {
 		return { id: row.id, acknowledgedAt: row.acknowledgedAt!.toISOString() };
 	}
 
-	/** The layout's banner: one cheap count. */
-	unacknowledgedCount(userId: string): Promise<number> {
-		return this.repo.countWarnings(userId, true);
-	}
-
-	/** For the review queue's author context; the caller has checked access. */
-	async history(userId: string): Promise<{ suspensions: SuspensionOutput[]; warnings: number }> {
-		const [suspensions, warnings] = await Promise.all([this.repo.listSuspensions(userId), this.repo.countWarnings(userId)]);
-		return { suspensions: suspensions.map(toSuspension), warnings };
-	}
-
 	/** A member's standing and sanction history, for admins and site moderators. */
 	async panel(auth: Auth, userId: string): Promise<SanctionsPanelOutput> {
 		const caller = this.requireSiteModerator(auth);
