@@ -25,7 +25,7 @@ import { experienceAuthors, experiences, organisations, spaceMembers, spaces, us
 import type { ExperienceArea, ExperienceMechanism, ExperienceTarget } from '../db/schema/values.ts';
 import type { Auth } from '../server/auth/auth.ts';
 import type { ExperienceContent } from '../server/modules/experiences/content.ts';
-import type { ExperienceFilters } from '../server/modules/experiences/experiences.repository.ts';
+import { searchVectorOf, type ExperienceFilters } from '../server/modules/experiences/experiences.repository.ts';
 import { experienceListQuery, type ExperienceListInput } from '../server/modules/experiences/experiences.schema.ts';
 import { ExperiencesService } from '../server/modules/experiences/experiences.service.ts';
 import { NotificationsService } from '../server/modules/notifications/notifications.service.ts';
@@ -341,17 +341,6 @@ function generateFiche(i: number): ExperienceContent {
 	};
 }
 
-/**
- * The search vector exactly as `ExperiencesRepository.publish` builds it: title A, summary
- * B, the rest C, French stemming on unaccented text.
- */
-function searchVectorSql(c: ExperienceContent) {
-	const vector = (text: string, weight: 'A' | 'B' | 'C') =>
-		sql`setweight(to_tsvector('french', palabre_unaccent(${text}::text)), ${weight}::"char")`;
-	const rest = [c.organisations.join(' '), c.lessons, c.results, c.difficulties, c.benefits].join('\n');
-	return sql`${vector(c.title, 'A')} || ${vector(c.summary, 'B')} || ${vector(rest, 'C')}`;
-}
-
 /* Seeding */
 
 interface Seeded {
@@ -447,7 +436,7 @@ async function seed(db: Database): Promise<Seeded> {
 					endYear: content.endYear,
 					hasResults: content.results.length > 0 || content.indicators.length > 0,
 					members: content.members,
-					search: searchVectorSql(content)
+					search: searchVectorOf(content)
 				};
 			});
 			generateMs += performance.now() - t0;

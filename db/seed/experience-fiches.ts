@@ -7,8 +7,10 @@ import type { ExperienceContent } from '../../server/modules/experiences/content
  */
 
 export interface DemoFiche {
-	/** Who creates it (e-mail of a demo account); the contact person too. */
+	/** Who creates it (e-mail of a demo account); the contact person too, unless `contact` says otherwise. */
 	author: string;
+	/** The contact person when not the author: any member (e-mail of a demo account). */
+	contact?: string;
 	/** Co-authors added after creation (e-mails). */
 	coAuthors?: string[];
 	space: string;
@@ -164,6 +166,8 @@ export const demoFiches: DemoFiche[] = [
 	},
 	{
 		author: 'jean.hounkpe@example.org',
+		// The network's facilitator, who followed the partnership with the microfinance institution.
+		contact: 'animation@example.org',
 		space: 'micro-assurance-sante',
 		content: {
 			title: 'Micro-assurance santé adossée au microcrédit pour les commerçantes du Borgou',

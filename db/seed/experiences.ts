@@ -46,7 +46,12 @@ export async function seedDemoExperiences(
 	const created: string[] = [];
 	for (const fiche of demoFiches) {
 		const author = authOf(fiche.author);
-		const content: Partial<ExperienceContent> = { contactUserId: author.user.id, ...fiche.content };
+		// The contact named by @handle, as the form does (the service checks they are an active member).
+		const contactHandle = handles.get(fiche.contact ?? fiche.author);
+		const content: Partial<ExperienceContent> & { contactHandle?: string } = {
+			...fiche.content,
+			...(contactHandle ? { contactHandle: `@${contactHandle}` } : { contactUserId: author.user.id })
+		};
 		const { id } = await service.create(author, { spaceSlug: fiche.space, content });
 		created.push(id);
 		for (const email of fiche.coAuthors ?? []) {

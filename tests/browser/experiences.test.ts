@@ -107,6 +107,7 @@ describe.skipIf(!hasChromium)('fiches d’expérience in the browser', () => {
 		await page.locator('#contributionAmount').fill('3500');
 		await page.locator('#currency').selectOption('XOF');
 		await page.locator('#lessons').fill(lessons);
+		await page.locator('#contactHandle').fill('@personne-inconnue'); // no such member: refused by the server
 		await page.locator('#indicators-0-name').fill('Taux de renouvellement');
 		await page.locator('#indicators-0-value').fill('72');
 		await page.locator('#indicators-0-unit').fill('%');
@@ -155,14 +156,27 @@ describe.skipIf(!hasChromium)('fiches d’expérience in the browser', () => {
 		expect(await page.locator('#indicators-0-year').inputValue()).toBe('2022');
 		expect(await page.locator('#indicators-1-name').inputValue()).toBe('Adhérentes à jour');
 		expect(await page.locator('#indicators-1-value').inputValue()).toBe('840');
+		expect(await page.locator('#contactHandle').inputValue()).toBe('@personne-inconnue');
 
-		// Fixed: submitted, and the fiche page says so.
+		// The year fixed, the server refuses the contact, on its field, keeping the rest.
 		await page.locator('#endYear').fill('2023');
+		await page.getByRole('button', { name: 'Soumettre pour publication' }).click();
+		const contactError = page.locator('#contactHandle-error');
+		await contactError.waitFor();
+		expect(await contactError.textContent()).toContain('Aucun membre actif ne porte cet identifiant');
+		expect(await page.locator('#contactHandle').inputValue()).toBe('@personne-inconnue');
+		expect(await page.locator('#endYear').inputValue()).toBe('2023');
+		expect(await page.locator('#indicators-1-name').inputValue()).toBe('Adhérentes à jour');
+
+		// Any member may be the contact (here one who is not an author): submitted, and the fiche page says so.
+		const admin = (await (await api('GET', '/me', cookies.admin)).json()) as { id: string; handle: string };
+		await page.locator('#contactHandle').fill(`@${admin.handle}`);
 		await page.getByRole('button', { name: 'Soumettre pour publication' }).click();
 		await page.waitForURL(/\/experiences\/[0-9a-f-]{36}\?fait=soumise$/);
 		await page.getByRole('heading', { level: 1, name: title }).waitFor();
 		expect(await page.locator('.status').textContent()).toContain('Soumise');
 		expect(await page.getByRole('main').textContent()).toContain('Taux de renouvellement');
+		expect(await page.getByRole('link', { name: demo.admin.name }).getAttribute('href')).toBe(`/membres/${admin.id}`);
 		expectNoProblems(problems);
 	});
 

@@ -5,6 +5,7 @@ import { experienceFields } from '../../server/modules/experiences/experiences.d
 import { EXPORT_COLUMNS } from '../../server/modules/experiences/experiences.service.ts';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../helpers/app.ts';
 import { createSpace, createUser, type TestUser } from '../helpers/factories.ts';
+import { pdf, png } from '../helpers/files.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -115,6 +116,48 @@ describe('fields', () => {
 			['countries', 'lessons', 'mechanism', 'startYear', 'summary', 'targets', 'title'].sort()
 		);
 		expect((await get(`/api/v1/experiences/${id}`, author)).json().status).toBe('draft');
+	});
+});
+
+describe('contact person', () => {
+	it('names any active member by @handle, refusing unknown and suspended ones on the field', async () => {
+		const { slug, admin } = await createSpace(t);
+		const author = await createUser(t);
+		const contact = await createUser(t);
+		const suspended = await createUser(t);
+		await t.database.db.update(users).set({ status: 'suspended' }).where(eq(users.id, suspended.id));
+		const refused: [Record<string, unknown>, string][] = [
+			[{ contactHandle: '@personne-inconnue-xyz' }, 'contactHandle'],
+			[{ contactHandle: 'pas un identifiant' }, 'contactHandle'],
+			[{ contactHandle: `@${await handleOf(suspended)}` }, 'contactHandle'],
+			[{ contactUserId: suspended.id }, 'contactUserId'],
+			[{ contactUserId: '00000000-0000-4000-8000-000000000000' }, 'contactUserId']
+		];
+		for (const [over, field] of refused) {
+			const res = await send('POST', `/api/v1/spaces/${slug}/experiences`, author, fiche(over));
+			expect(res.statusCode, JSON.stringify(over)).toBe(400);
+			expect(res.json().error.fields).toEqual({ [field]: expect.stringContaining('identifiant') });
+		}
+
+		// Not an author: any member may be the contact, named with or without the @, in any case.
+		const handle = await handleOf(contact);
+		const id = await createFiche(author, slug, fiche({ contactHandle: `@${handle.toUpperCase()}` }));
+		const url = `/api/v1/experiences/${id}`;
+		const expected = { id: contact.id, handle, url: `/membres/${contact.id}` };
+		expect((await get(url, author)).json()).toMatchObject({ content: { contactUserId: contact.id }, contact: expected });
+		expect((await send('POST', `${url}/submit`, author)).statusCode).toBe(200);
+		expect((await send('POST', `${url}/publish`, admin)).statusCode).toBe(200);
+		expect((await get(url)).json()).toMatchObject({ content: { contactUserId: contact.id }, contact: expected });
+
+		// A contact suspended since: readers no longer see them; the authors' other edits still go through.
+		await t.database.db.update(users).set({ status: 'suspended' }).where(eq(users.id, contact.id));
+		expect((await get(url)).json().contact).toBeNull();
+		const kept = await send('PUT', url, author, fiche({ contactHandle: `@${handle}`, members: 3100 }));
+		expect(kept.statusCode, kept.body).toBe(200);
+		expect(kept.json()).toMatchObject({ content: { contactUserId: contact.id, members: 3100 }, contact: { id: contact.id } });
+		// An empty handle: nobody.
+		const cleared = await send('PUT', url, author, fiche({ contactHandle: '' }));
+		expect(cleared.json()).toMatchObject({ content: { contactUserId: null }, contact: null });
 	});
 });
 
@@ -292,6 +335,53 @@ describe('life cycle', () => {
 			.from(auditLog)
 			.where(and(eq(auditLog.targetId, id), eq(auditLog.action, 'experience.author_add')));
 		expect(authorAdd).toHaveLength(1);
+	});
+
+	it('records the files each version was published with, and which were added or removed', async () => {
+		const { slug, admin } = await createSpace(t);
+		const author = await createUser(t);
+		const upload = async (id: string, name: string, bytes: Buffer) => {
+			const res = await t.app.inject({
+				method: 'POST',
+				url: `/api/v1/experiences/${id}/attachments?nom=${encodeURIComponent(name)}`,
+				headers: { origin: TEST_ORIGIN, cookie: author.cookie, 'content-type': 'application/octet-stream' },
+				payload: bytes
+			});
+			expect(res.statusCode, res.body).toBe(201);
+			return res.json<{ id: string }>().id;
+		};
+		const id = await createFiche(author, slug);
+		const url = `/api/v1/experiences/${id}`;
+		const report = await upload(id, 'Rapport 2023.pdf', pdf());
+		expect((await send('POST', `${url}/submit`, author)).statusCode).toBe(200);
+		expect((await send('POST', `${url}/publish`, admin)).statusCode).toBe(200);
+
+		// Between the versions: a chart added, the report removed; and a third version without change.
+		const chart = await upload(id, 'Graphique.png', png());
+		const removed = await t.app.inject({
+			method: 'DELETE',
+			url: `/api/v1/attachments/${report}`,
+			headers: { origin: TEST_ORIGIN, cookie: author.cookie }
+		});
+		expect(removed.statusCode).toBeLessThan(300);
+		for (const members of [3200, 3300]) {
+			expect((await send('PUT', url, author, fiche({ members }))).statusCode).toBe(200);
+			expect((await send('POST', `${url}/submit`, author)).statusCode).toBe(200);
+			expect((await send('POST', `${url}/publish`, admin)).statusCode).toBe(200);
+		}
+
+		const versions = (await get(`${url}/versions`)).json().items;
+		const reportFile = { id: report, filename: 'Rapport 2023.pdf', url: null };
+		const chartFile = { id: chart, filename: 'Graphique.png', url: `/api/v1/attachments/${chart}` };
+		expect(versions[0]).toMatchObject({ attachments: [reportFile], attachmentChanges: null });
+		expect(versions[1]).toMatchObject({
+			attachments: [chartFile],
+			attachmentChanges: { added: [chartFile], removed: [reportFile] },
+			changes: [{ field: 'members' }]
+		});
+		expect(versions[2]).toMatchObject({ attachments: [chartFile], attachmentChanges: { added: [], removed: [] } });
+		// The file list is not a field of the content: readers and exports see the same content as before.
+		expect(Object.keys((await get(url)).json().published)).toEqual([...experienceFields]);
 	});
 });
 

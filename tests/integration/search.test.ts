@@ -15,11 +15,11 @@ afterAll(() => t.close());
 
 type Runs = [string, boolean][];
 interface Result {
-	kind: 'thread' | 'post';
+	kind: 'thread' | 'post' | 'experience';
 	id: string;
 	url: string;
 	number: number | null;
-	thread: { id: string; title: string; url: string };
+	thread: { id: string; title: string; url: string } | null;
 	title: Runs;
 	space: { slug: string; name: string };
 	author: { displayName: string; handle: string };
@@ -36,7 +36,7 @@ async function found(params: Record<string, string>, cookie?: string): Promise<R
 	return res.json<{ items: Result[] }>().items;
 }
 
-const send = (method: 'POST' | 'DELETE', url: string, cookie: string, payload?: object) =>
+const send = (method: 'POST' | 'PUT' | 'DELETE', url: string, cookie: string, payload?: object) =>
 	t.app.inject({ method, url, headers: { origin: TEST_ORIGIN, cookie }, ...(payload ? { payload } : {}) });
 
 /** A made-up word no other test writes: French stemming leaves it whole, so a test finds only its own rows. */
@@ -370,5 +370,147 @@ describe('search: access', () => {
 		expect((await found({ q: word }, admin.cookie)).map((r) => r.id)).toEqual([gone.threadId]);
 		await t.database.db.update(threads).set({ deletedAt: new Date() }).where(eq(threads.id, gone.threadId));
 		expect(await found({ q: word }, admin.cookie)).toEqual([]);
+	});
+});
+
+describe('search: fiches d’expérience', () => {
+	/** A fiche that passes the submission rules, `lessons` being where the test's word goes. */
+	const content = (title: string, lessons: string) => ({
+		title,
+		summary: 'Une mutuelle communautaire qui couvre les soins primaires de familles rurales.',
+		countries: ['SN'],
+		startYear: 2018,
+		mechanism: 'mutuelle_communautaire',
+		targets: ['rural_agricole'],
+		lessons
+	});
+
+	async function draftFiche(author: TestUser, slug: string, title: string, lessons: string) {
+		const res = await send('POST', `/api/v1/spaces/${slug}/experiences`, author.cookie, content(title, lessons));
+		expect(res.statusCode, res.body).toBe(201);
+		return res.json<{ id: string }>().id;
+	}
+
+	async function publish(id: string, author: TestUser, moderator: TestUser) {
+		expect((await send('POST', `/api/v1/experiences/${id}/submit`, author.cookie)).statusCode).toBe(200);
+		expect((await send('POST', `/api/v1/experiences/${id}/publish`, moderator.cookie)).statusCode).toBe(200);
+	}
+
+	async function publishedFiche(author: TestUser, moderator: TestUser, slug: string, title: string, lessons: string) {
+		const id = await draftFiche(author, slug, title, lessons);
+		await publish(id, author, moderator);
+		return id;
+	}
+
+	it('finds a published fiche by a word of its lessons learned, never a draft nor an unpublished revision', async () => {
+		const word = uniqueWord();
+		const { slug, admin } = await createSpace(t);
+		const author = await createUser(t);
+		const title = 'Mutuelle de Fandène : cotiser après la récolte';
+		const id = await publishedFiche(author, admin, slug, title, `Caler la cotisation sur la récolte du ${word} paie.`);
+
+		const [hit, ...others] = await found({ q: word });
+		expect(others).toEqual([]);
+		expect(hit).toMatchObject({
+			kind: 'experience',
+			id,
+			url: `/experiences/${id}`,
+			number: null,
+			thread: null,
+			space: { slug },
+			author: { id: author.id, handle: await handleOf(author) }
+		});
+		expect(text(hit!.title)).toBe(title);
+		expect(marked(hit!.snippet)).toEqual([word]);
+		expect(text(hit!.snippet)).toContain(`Caler la cotisation sur la récolte du ${word} paie.`);
+		// A word of its title is marked there, and French stemming applies as for threads.
+		const byTitle = (await found({ q: `récoltes ${word}` })).find((r) => r.id === id)!;
+		expect(marked(byTitle.title)).toEqual(['récolte']);
+		// Filters: any of its authors, its publication date, its space.
+		expect((await found({ q: word, author: await handleOf(author) })).map((r) => r.id)).toEqual([id]);
+		expect(await found({ q: word, author: await handleOf(admin) })).toEqual([]);
+		expect(await found({ q: word, to: '2020-01-01' })).toEqual([]);
+		expect((await found({ q: word, sort: 'date', space: slug })).map((r) => r.id)).toEqual([id]);
+
+		// Drafts and submitted fiches: found by nobody, not even their author or a moderator.
+		const draftWord = uniqueWord();
+		const draft = await draftFiche(author, slug, 'Brouillon de fiche', `Une leçon ${draftWord} pas encore publiée.`);
+		expect(await found({ q: draftWord }, author.cookie)).toEqual([]);
+		expect((await send('POST', `/api/v1/experiences/${draft}/submit`, author.cookie)).statusCode).toBe(200);
+		expect(await found({ q: draftWord }, admin.cookie)).toEqual([]);
+
+		// A revision is found once published, not before; the published text until then.
+		const revisedWord = uniqueWord();
+		const revised = await send(
+			'PUT',
+			`/api/v1/experiences/${id}`,
+			author.cookie,
+			content(title, `Leçon révisée ${revisedWord}.`)
+		);
+		expect(revised.statusCode, revised.body).toBe(200);
+		expect(await found({ q: revisedWord }, author.cookie)).toEqual([]);
+		expect((await found({ q: word })).map((r) => r.id)).toEqual([id]);
+		await publish(id, author, admin);
+		expect((await found({ q: revisedWord })).map((r) => r.id)).toEqual([id]);
+		expect(await found({ q: word })).toEqual([]);
+	});
+
+	it('keeps private fiches from outsiders', async () => {
+		const word = uniqueWord();
+		const priv = await createSpace(t, { visibility: 'private' });
+		const members = await createSpace(t, { visibility: 'members' });
+		const insider = await createUser(t);
+		const outsider = await createUser(t);
+		const invited = await send('POST', `/api/v1/spaces/${priv.slug}/invitations`, priv.admin.cookie, {
+			handle: await handleOf(insider)
+		});
+		expect(invited.statusCode).toBe(201);
+		expect((await send('POST', `/api/v1/spaces/${priv.slug}/membership`, insider.cookie)).statusCode).toBe(200);
+		const secret = await publishedFiche(insider, priv.admin, priv.slug, 'Fiche interne', `Leçon ${word} confidentielle.`);
+		const reserved = await publishedFiche(insider, members.admin, members.slug, 'Fiche du réseau', `Leçon ${word} réservée.`);
+
+		const ids = async (cookie?: string, params: Record<string, string> = {}) =>
+			(await found({ q: word, ...params }, cookie)).map((r) => r.id).sort();
+		expect(await ids(insider.cookie)).toEqual([secret, reserved].sort());
+		expect(await ids(outsider.cookie)).toEqual([reserved]);
+		expect(await ids(outsider.cookie, { space: priv.slug })).toEqual([]);
+		expect(await ids()).toEqual([]);
+	});
+
+	it('pages through posts and fiches together, by rank or by date', async () => {
+		const word = uniqueWord();
+		const { slug, admin } = await createSpace(t);
+		const author = await createUser(t);
+		const { threadId } = await createThread(t, author, slug, { title: 'Un fil', body: 'Sans le mot.' });
+		const expected: string[] = [];
+		for (let i = 0; i < 18; i++) {
+			const res = await reply(t, author, threadId, { body: `${`${word} `.repeat(1 + (i % 3))}numéro ${i}` });
+			expected.push(res.json<{ id: string }>().id);
+		}
+		for (let i = 0; i < 3; i++) {
+			expected.push(await publishedFiche(author, admin, slug, `Fiche numéro ${i}`, `Leçon ${`${word} `.repeat(1 + i)}apprise.`));
+		}
+		for (const sort of ['relevance', 'date']) {
+			const seen: Result[] = [];
+			let after: string | null = null;
+			let pages = 0;
+			do {
+				const res = await search({ q: word, sort, ...(after ? { after } : {}) });
+				expect(res.statusCode).toBe(200);
+				const page = res.json<{ items: Result[]; next: string | null }>();
+				seen.push(...page.items);
+				after = page.next;
+				pages++;
+			} while (after && pages < 10);
+			expect(pages).toBe(2);
+			const ids = seen.map((r) => r.id);
+			expect(new Set(ids).size).toBe(ids.length);
+			expect(ids.sort()).toEqual([...expected].sort());
+			expect(seen.filter((r) => r.kind === 'experience')).toHaveLength(3);
+			if (sort === 'date') {
+				const dates = seen.map((r) => r.createdAt);
+				expect(dates).toEqual([...dates].sort().reverse());
+			}
+		}
 	});
 });

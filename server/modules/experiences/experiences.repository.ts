@@ -64,6 +64,45 @@ function conditions(f: ExperienceFilters, except?: Facet): SQL {
 	return sql.join(c, sql` and `);
 }
 
+/**
+ * What full-text search reads of a fiche, as SQL over its content as JSON (the `published`
+ * column, or a content passed as a parameter): the title (weight A), the summary (B), and
+ * the rest (C): organisations, lessons learned, results, difficulties, benefits. One
+ * definition for the stored vector (publication, the benchmark's generator) and for the
+ * snippets of the site search.
+ */
+export function experienceSearchText(json: SQL) {
+	const field = (name: keyof ExperienceContent) => sql`coalesce(${json} ->> ${sql.raw(`'${name}'`)}, '')`;
+	const organisations = sql`coalesce((select string_agg(o.name, ' ' order by o.n) from jsonb_array_elements_text(${json} -> 'organisations') with ordinality as o(name, n)), '')`;
+	const rest = sql`concat_ws(chr(10), ${organisations}, ${field('lessons')}, ${field('results')}, ${field('difficulties')}, ${field('benefits')})`;
+	return { title: field('title'), summary: field('summary'), rest };
+}
+
+/** The weighted vector of `experienceSearchText`: French stemming on unaccented text, like the threads' search. */
+export function experienceSearchVector(json: SQL): SQL {
+	const t = experienceSearchText(json);
+	const vector = (text: SQL, weight: 'A' | 'B' | 'C') =>
+		sql`setweight(to_tsvector('french', palabre_unaccent(${text})), ${sql.raw(`'${weight}'`)})`;
+	return sql`${vector(t.title, 'A')} || ${vector(t.summary, 'B')} || ${vector(t.rest, 'C')}`;
+}
+
+/** The search vector of a content about to be stored (the JSON sent once, read through a subquery). */
+export function searchVectorOf(c: ExperienceContent): SQL {
+	return sql`(select ${experienceSearchVector(sql.raw('content.j'))} from (select ${JSON.stringify(c)}::jsonb as j) as content)`;
+}
+
+/**
+ * A published version's JSON is its content plus, under this key, the files the fiche had
+ * when it was published: files belong to the fiche (they are added and removed between
+ * publications), so each version records which ones it came with. Versions published
+ * before this was recorded have no such key.
+ */
+export const VERSION_FILES_KEY = 'attachmentsAtPublication';
+export interface VersionFile {
+	id: string;
+	filename: string;
+}
+
 const listColumns = {
 	id: experiences.id,
 	title: experiences.title,
@@ -122,7 +161,7 @@ export class ExperiencesRepository {
 
 	authors(experienceId: string) {
 		return this.db
-			.select({ id: users.id, displayName: users.displayName })
+			.select({ id: users.id, displayName: users.displayName, handle: users.handle })
 			.from(experienceAuthors)
 			.innerJoin(users, eq(users.id, experienceAuthors.userId))
 			.where(eq(experienceAuthors.experienceId, experienceId))
@@ -179,9 +218,9 @@ export class ExperiencesRepository {
 	}
 
 	/**
-	 * Publishes `content` as version `version`: keeps the version whole, copies the content
-	 * and its facets onto the fiche, and rebuilds the search vector (title A, summary B, the
-	 * rest C; French stemming on unaccented text, like the threads' search).
+	 * Publishes `content` as version `version`: keeps the version whole (with the files the
+	 * fiche had at that moment), copies the content and its facets onto the fiche, and rebuilds
+	 * its search vector.
 	 */
 	async publish(
 		tx: Transaction,
@@ -196,18 +235,20 @@ export class ExperiencesRepository {
 			first: boolean;
 		}
 	) {
+		const files: VersionFile[] = await tx
+			.select({ id: experienceAttachments.id, filename: experienceAttachments.filename })
+			.from(experienceAttachments)
+			.where(eq(experienceAttachments.experienceId, id))
+			.orderBy(asc(experienceAttachments.createdAt), asc(experienceAttachments.id));
 		await tx.insert(experienceVersions).values({
 			experienceId: id,
 			number: p.version,
-			content: p.content,
+			content: { ...p.content, [VERSION_FILES_KEY]: files },
 			submittedBy: p.submittedBy,
 			approvedBy: p.approvedBy,
 			publishedAt: p.at
 		});
 		const c = p.content;
-		const vector = (text: string, weight: 'A' | 'B' | 'C') =>
-			sql`setweight(to_tsvector('french', palabre_unaccent(${text}::text)), ${sql.raw(`'${weight}'`)})`;
-		const rest = [c.organisations.join(' '), c.lessons, c.results, c.difficulties, c.benefits].join('\n');
 		await tx
 			.update(experiences)
 			.set({
@@ -219,7 +260,7 @@ export class ExperiencesRepository {
 				...(p.first ? { firstPublishedAt: p.at } : {}),
 				returnComment: null,
 				updatedAt: p.at,
-				search: sql`${vector(c.title, 'A')} || ${vector(c.summary, 'B')} || ${vector(rest, 'C')}`
+				search: searchVectorOf(c)
 			})
 			.where(eq(experiences.id, id));
 	}
@@ -265,9 +306,18 @@ export class ExperiencesRepository {
 
 	userByHandle(handle: string) {
 		return this.db
-			.select({ id: users.id, displayName: users.displayName })
+			.select({ id: users.id, displayName: users.displayName, handle: users.handle, status: users.status })
 			.from(users)
 			.where(eq(users.handle, handle.toLowerCase()))
+			.then((rows) => rows[0]);
+	}
+
+	/** A member named by a fiche (its contact person), whatever their status. */
+	userById(id: string) {
+		return this.db
+			.select({ id: users.id, displayName: users.displayName, handle: users.handle, status: users.status })
+			.from(users)
+			.where(eq(users.id, id))
 			.then((rows) => rows[0]);
 	}
 

@@ -10,8 +10,16 @@ import { experienceDraft, regionCodes } from './content.ts';
 
 export const experienceIdParams = z.strictObject({ id: z.uuid('error_not_found') });
 
-/** The content as the API receives it: a draft (lenient), checked again by the service. */
-export const experienceContentInput = experienceDraft;
+/**
+ * The content as the API receives it: a draft (lenient), checked again by the service, with
+ * one more way to name the contact person: `contactHandle`, a member's @handle (the @ is
+ * optional; empty: nobody), which takes precedence over `contactUserId`. Either way the
+ * contact must be an active member (400 on the field otherwise).
+ */
+export const experienceContentInput = z.strictObject({
+	...experienceDraft.shape,
+	contactHandle: z.string().max(100, 'exp_error_contact_unknown').optional()
+});
 
 /** The content as it goes out: the same fields, without the cross-field checks. */
 export const experienceContentOutput = z.object(experienceDraft.shape);
@@ -77,6 +85,7 @@ export const compareQuery = z.object({
 });
 
 const person = z.object({ id: z.uuid(), displayName: z.string(), url: z.string() });
+const member = person.extend({ handle: z.string() });
 const spaceRef = z.object({ slug: z.string(), name: z.string(), url: z.string() });
 
 export const experienceOutput = z.object({
@@ -87,11 +96,13 @@ export const experienceOutput = z.object({
 	/** Authors and moderators reviewing it: the working copy; readers: the published version. */
 	content: experienceContentOutput,
 	published: experienceContentOutput.nullable(),
+	/** The contact person of `content` (its `contactUserId`), named; null when none, or no longer a member. */
+	contact: member.nullable(),
 	publishedVersion: z.number().int(),
 	publishedAt: z.iso.datetime().nullable(),
 	/** The moderator's comments when returned (authors and moderators only). */
 	returnComment: z.string().nullable(),
-	authors: z.array(person),
+	authors: z.array(member),
 	attachments: z.array(
 		z.object({ id: z.uuid(), filename: z.string(), mimeType: z.string(), size: z.number().int(), url: z.string() })
 	),
@@ -152,13 +163,22 @@ export const fieldChange = z.object({
 });
 export type FieldChange = z.infer<typeof fieldChange>;
 
+const versionFile = z.object({ id: z.uuid(), filename: z.string(), url: z.string().nullable() });
+
 export const versionOutput = z.object({
 	number: z.number().int(),
 	publishedAt: z.iso.datetime(),
 	submittedBy: person.nullable(),
 	approvedBy: person.nullable(),
 	/** What changed from the previous version (none for the first). */
-	changes: z.array(fieldChange)
+	changes: z.array(fieldChange),
+	/**
+	 * The files the fiche had when this version was published; `url` is null for a file since
+	 * removed from the fiche. Null for versions published before files were recorded.
+	 */
+	attachments: z.array(versionFile).nullable(),
+	/** Files added and removed since the previous version; null for the first, or when either did not record its files. */
+	attachmentChanges: z.object({ added: z.array(versionFile), removed: z.array(versionFile) }).nullable()
 });
 export type VersionOutput = z.infer<typeof versionOutput>;
 

@@ -17,9 +17,11 @@ import { diffContent, experienceFields } from './experiences.diff.ts';
 import {
 	FACETS,
 	ExperiencesRepository,
+	VERSION_FILES_KEY,
 	type ExperienceFilters,
 	type ExperienceListRow,
-	type ExperienceRow
+	type ExperienceRow,
+	type VersionFile
 } from './experiences.repository.ts';
 import {
 	experienceListQuery,
@@ -63,11 +65,20 @@ function stored(json: unknown): ExperienceContent {
 	return result.success ? result.data : (json as ExperienceContent);
 }
 
+/** A published version's JSON: its content, and the files recorded at its publication (null: not recorded). */
+function versionOf(json: unknown): { content: ExperienceContent; files: VersionFile[] | null } {
+	const { [VERSION_FILES_KEY]: files, ...content } = (json ?? {}) as Record<string, unknown>;
+	return { content: stored(content), files: Array.isArray(files) ? (files as VersionFile[]) : null };
+}
+
+/** What a contact handle may look like (with or without its @), before asking the database. */
+const HANDLE = /^@?[a-z0-9][a-z0-9-]{0,99}$/i;
+
 interface Context {
 	row: ExperienceRow;
 	space: SpaceRow;
 	facts: SpaceAccessFacts;
-	authors: { id: string; displayName: string }[];
+	authors: { id: string; displayName: string; handle: string }[];
 	author: boolean;
 	moderator: boolean;
 }
@@ -168,18 +179,26 @@ export class ExperiencesService {
 		const published = row.published === null ? null : stored(row.published);
 		// The working copy for its authors, and for moderators while it waits for them.
 		const working = author || auth?.user.role === 'admin' || (moderator && row.status !== 'draft') || !published;
+		const content = working ? stored(row.draft) : published!;
 		const attachments = await this.repo.attachments(row.id);
+		// Those who edit the fiche see a contact who has since left (to change them); readers do not.
+		const contactRow = content.contactUserId ? await this.repo.userById(content.contactUserId) : undefined;
+		const contact =
+			contactRow && (contactRow.status === 'active' || (working && author))
+				? { id: contactRow.id, handle: contactRow.handle, displayName: contactRow.displayName, url: memberUrl(contactRow.id) }
+				: null;
 		return {
 			id: row.id,
 			url: experienceUrl(row.id),
 			status: row.status,
 			space: { slug: space.space.slug, name: space.space.name, url: spaceUrl(space.space.slug) },
-			content: working ? stored(row.draft) : published!,
+			content,
+			contact,
 			published,
 			publishedVersion: row.publishedVersion,
 			publishedAt: row.publishedAt?.toISOString() ?? null,
 			returnComment: author || moderator ? row.returnComment : null,
-			authors: authors.map((a) => ({ id: a.id, displayName: a.displayName, url: memberUrl(a.id) })),
+			authors: authors.map((a) => ({ id: a.id, displayName: a.displayName, handle: a.handle, url: memberUrl(a.id) })),
 			attachments: attachments.map((a) => ({ ...a, url: attachmentUrl(a.id) })),
 			thread: row.threadId ? { id: row.threadId, url: threadUrl(row.threadId) } : null,
 			can: this.can(auth, ctx)
@@ -197,7 +216,7 @@ export class ExperiencesService {
 		const { user } = requireUser(auth);
 		const space = await this.spaces.readable(auth, input.spaceSlug);
 		if (!spaceAccess.post(auth, accessFacts(space))) throw new ForbiddenError();
-		const draft = parseContent(experienceDraft, input.content ?? {});
+		const draft = await this.draftContent(input.content ?? {}, null);
 		const id = await this.db.transaction(async (tx) => {
 			const id = await this.repo.insert(tx, { spaceId: space.space.id, draft, createdBy: user.id });
 			await recordAudit(tx, auth, {
@@ -228,10 +247,37 @@ export class ExperiencesService {
 	 */
 	async update(auth: Auth, id: string, content: unknown): Promise<ExperienceOutput> {
 		const ctx = await this.authorContext(auth, id);
-		const draft = parseContent(experienceDraft, content);
+		const draft = await this.draftContent(content, stored(ctx.row.draft).contactUserId);
 		const status = ctx.row.status === 'returned' ? 'returned' : 'draft';
 		await this.repo.update(this.db, id, { draft, status });
 		return this.get(auth, id);
+	}
+
+	/**
+	 * The content as sent (API body or form), checked with the draft rules, its contact person
+	 * resolved: named by `contactHandle` ("@handle", the form's way; empty: nobody), or else by
+	 * `contactUserId`. A new contact must be an active member; the one already on the fiche may
+	 * stay whatever became of them, so that an unrelated edit is never blocked. Every field
+	 * error at once (the contact's with the others).
+	 */
+	private async draftContent(input: unknown, current: string | null): Promise<ExperienceContent> {
+		const { contactHandle, ...rest } = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+		const parsed = experienceDraft.safeParse(rest);
+		const fields = parsed.success ? {} : issuesToFields(parsed.error.issues);
+		let contact: string | null | undefined;
+		if (typeof contactHandle === 'string' && !contactHandle.trim()) contact = null;
+		else if (typeof contactHandle === 'string') {
+			const handle = contactHandle.trim();
+			const user = HANDLE.test(handle) ? await this.repo.userByHandle(handle.replace(/^@/, '')) : undefined;
+			if (user && (user.status === 'active' || user.id === current)) contact = user.id;
+			else fields.contactHandle = 'exp_error_contact_unknown';
+		} else if (contactHandle !== undefined) fields.contactHandle = 'exp_error_contact_unknown';
+		else if (parsed.success && parsed.data.contactUserId && parsed.data.contactUserId !== current) {
+			const user = await this.repo.userById(parsed.data.contactUserId);
+			if (user?.status !== 'active') fields.contactUserId = 'exp_error_contact_unknown';
+		}
+		if (!parsed.success || Object.keys(fields).length > 0) throw new ValidationError(fields);
+		return contact === undefined ? parsed.data : { ...parsed.data, contactUserId: contact };
 	}
 
 	/** Sends the working copy to the space's moderators; it must pass the full rules. */
@@ -401,18 +447,41 @@ export class ExperiencesService {
 
 	/* Reading */
 
-	/** Each published version, oldest first, with what changed from the one before. */
+	/**
+	 * Each published version, oldest first, with what changed from the one before: its
+	 * fields, and the files it was published with (files belong to the fiche, each version
+	 * records which it had; a file since removed from the fiche is named without a link).
+	 */
 	async versions(auth: Auth, id: string): Promise<VersionOutput[]> {
 		await this.context(auth, id);
-		const rows = await this.repo.versions(id);
+		const [rows, current] = await Promise.all([this.repo.versions(id), this.repo.attachments(id)]);
+		const kept = new Set(current.map((a) => a.id));
 		const person = (id: string | null, name: string | null) => (id ? { id, displayName: name ?? '', url: memberUrl(id) } : null);
-		return rows.map((v, i) => ({
-			number: v.number,
-			publishedAt: v.publishedAt.toISOString(),
-			submittedBy: person(v.submittedBy, v.submittedByName),
-			approvedBy: person(v.approvedBy, v.approvedByName),
-			changes: i === 0 ? [] : diffContent(stored(rows[i - 1]!.content), stored(v.content))
-		}));
+		const file = (f: VersionFile) => ({ id: f.id, filename: f.filename, url: kept.has(f.id) ? attachmentUrl(f.id) : null });
+		const versions = rows.map((v) => versionOf(v.content));
+		return rows.map((v, i) => {
+			const { content, files } = versions[i]!;
+			const before = i === 0 ? null : versions[i - 1]!;
+			const previous = before?.files ?? null;
+			const had = new Set(previous?.map((f) => f.id));
+			const has = new Set(files?.map((f) => f.id));
+			// Compared only when both versions recorded their files.
+			const compared = files !== null && previous !== null;
+			return {
+				number: v.number,
+				publishedAt: v.publishedAt.toISOString(),
+				submittedBy: person(v.submittedBy, v.submittedByName),
+				approvedBy: person(v.approvedBy, v.approvedByName),
+				changes: before ? diffContent(before.content, content) : [],
+				attachments: files?.map(file) ?? null,
+				attachmentChanges: compared
+					? {
+							added: files.filter((f) => !had.has(f.id)).map(file),
+							removed: previous.filter((f) => !has.has(f.id)).map(file)
+						}
+					: null
+			};
+		});
 	}
 
 	/** Two to four published fiches side by side, field by field. */

@@ -1,6 +1,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { spaceMembers, spaces, users } from '../../../db/schema/index.ts';
+import { experienceSearchText } from '../experiences/experiences.repository.ts';
 import type { SearchSort } from './search.schema.ts';
 import { NEUTRALISED_FROM, NEUTRALISED_TO, SNIPPET_OPTIONS, WHOLE_TEXT_MAX_LENGTH, WHOLE_TEXT_OPTIONS } from './snippet.ts';
 
@@ -23,13 +24,15 @@ export interface SearchFilters {
 }
 
 export interface SearchRow {
-	kind: 'thread' | 'post';
+	kind: 'thread' | 'post' | 'experience';
 	id: string;
-	threadId: string;
+	/** Null for a fiche d'expérience. */
+	threadId: string | null;
 	number: number | null;
 	/** The sort key, a bigint as text: exact, so the keyset cursor never skips or repeats. */
 	key: string;
 	createdAt: string;
+	/** The thread's title, or the fiche's. */
 	title: string;
 	spaceSlug: string;
 	spaceName: string;
@@ -37,7 +40,10 @@ export interface SearchRow {
 	authorName: string;
 	authorHandle: string;
 	titleHeadline: string;
-	/** The post's Markdown (for a thread: its first post's), or null if that post is deleted. */
+	/**
+	 * The post's Markdown (for a thread: its first post's), or null if that post is deleted;
+	 * for a fiche: its summary and the rest of its searchable text.
+	 */
 	body: string | null;
 	bodyHeadline: string | null;
 }
@@ -87,7 +93,7 @@ export class SearchRepository {
 	}
 
 	/**
-	 * One ranked list over thread titles and post bodies, in two steps: find and order the
+	 * One ranked list over thread titles, post bodies and published fiches d'expérience, in two steps: find and order the
 	 * matches (cheap columns only, under the keyset bound), then build headlines for the one
 	 * page that survives the LIMIT: ts_headline re-parses the text and is the costly part.
 	 *
@@ -95,6 +101,13 @@ export class SearchRepository {
 	 * unaccented text) through their GIN indexes; a title also matches by trigram word
 	 * similarity (`%>`, GIN trigram index) so "mutuele" finds "mutuelle". A thread found by
 	 * its title stands for its opening post too: its snippet is that post's.
+	 *
+	 * A fiche matches through the vector of its published version (`experiences.search`,
+	 * weighted title A, summary B, the rest C; GIN index), ranked by `ts_rank` like a post: a
+	 * word of its title weighs as in a thread title, a word of its lessons learned twice as
+	 * much as in a post (C against D). Drafts, and revisions not yet published, are never
+	 * read. Its author, for the author filter, is any of its authors; its date is that of its
+	 * latest publication.
 	 */
 	async search(f: SearchFilters): Promise<SearchRow[]> {
 		const tsq = sql`websearch_to_tsquery('french', palabre_unaccent(${f.text}::text))`;
@@ -103,11 +116,15 @@ export class SearchRepository {
 			f.spaceIds.map((id) => sql`${id}::uuid`),
 			sql`, `
 		);
-		const bounds = (table: 't' | 'p') => {
-			const created = sql.raw(`${table}.created_at`);
+		const bounds = (table: 't' | 'p' | 'e') => {
+			const created = sql.raw(table === 'e' ? 'e.published_at' : `${table}.created_at`);
+			const byAuthor =
+				table === 'e'
+					? sql`exists (select 1 from experience_authors ea where ea.experience_id = e.id and ea.user_id = ${f.authorId}::uuid)`
+					: sql`${sql.raw(`${table}.author_id`)} = ${f.authorId}::uuid`;
 			return sql.join(
 				[
-					f.authorId ? sql`${sql.raw(`${table}.author_id`)} = ${f.authorId}::uuid` : undefined,
+					f.authorId ? byAuthor : undefined,
 					f.from ? sql`${created} >= ${f.from.toISOString()}::timestamptz` : undefined,
 					f.until ? sql`${created} < ${f.until.toISOString()}::timestamptz` : undefined
 				]
@@ -116,13 +133,15 @@ export class SearchRepository {
 			);
 		};
 		// Keys are whole numbers so they survive the trip through the cursor exactly.
-		const dateKey = (table: 't' | 'p') => sql`(extract(epoch from ${sql.raw(`${table}.created_at`)}) * 1000000)::bigint`;
+		const dateKey = (column: string) => sql`(extract(epoch from ${sql.raw(column)}) * 1000000)::bigint`;
 		// A title match outranks a body match; an exact title match outranks a near miss.
 		const threadKey =
 			f.sort === 'date'
-				? dateKey('t')
+				? dateKey('t.created_at')
 				: sql`round((ts_rank(setweight(t.title_search, 'A'), ${tsq}) + 0.5 * word_similarity(${folded}, palabre_unaccent(lower(t.title)))) * 1e9)::bigint`;
-		const postKey = f.sort === 'date' ? dateKey('p') : sql`round(ts_rank(p.body_search, ${tsq}) * 1e9)::bigint`;
+		const postKey = f.sort === 'date' ? dateKey('p.created_at') : sql`round(ts_rank(p.body_search, ${tsq}) * 1e9)::bigint`;
+		const ficheKey = f.sort === 'date' ? dateKey('e.published_at') : sql`round(ts_rank(e.search, ${tsq}) * 1e9)::bigint`;
+		const fiche = experienceSearchText(sql.raw('e.published'));
 		const titleMatch = f.fuzzy
 			? sql`(t.title_search @@ ${tsq} or palabre_unaccent(lower(t.title)) %> ${folded})`
 			: sql`t.title_search @@ ${tsq}`;
@@ -142,6 +161,10 @@ export class SearchRepository {
 						and p.body_search @@ ${tsq}${bounds('p')}
 						-- An opening post whose thread is found by its title is that thread's result.
 						and not (p.number = 1 and ${titleMatch})
+					union all
+					select 'experience', e.id, null::uuid, null::int, e.created_by, e.published_at, ${ficheKey}
+					from experiences e
+					where e.published is not null and e.space_id in (${spaceList}) and e.search @@ ${tsq}${bounds('e')}
 				) u
 				${keyset}
 				order by u.key desc, u.id desc
@@ -149,19 +172,24 @@ export class SearchRepository {
 			)
 			select h.kind, h.id, h.thread_id as "threadId", h.number, h.key::text as key,
 				to_char(h.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "createdAt",
-				t.title, s.slug as "spaceSlug", s.name as "spaceName",
+				ti.title, s.slug as "spaceSlug", s.name as "spaceName",
 				a.id as "authorId", a.display_name as "authorName", a.handle as "authorHandle",
-				ts_headline('french', ${headlineSource(sql`t.title`)}, ${tsq}, ${WHOLE_TEXT_OPTIONS}) as "titleHeadline",
+				ts_headline('french', ${headlineSource(sql`ti.title`)}, ${tsq}, ${WHOLE_TEXT_OPTIONS}) as "titleHeadline",
 				b.body,
 				ts_headline('french', ${headlineSource(sql`b.body`)}, ${tsq},
 					case when length(b.body) <= ${WHOLE_TEXT_MAX_LENGTH} then ${WHOLE_TEXT_OPTIONS} else ${SNIPPET_OPTIONS} end) as "bodyHeadline"
 			from hits h
-			join threads t on t.id = h.thread_id
-			join spaces s on s.id = t.space_id
+			left join threads t on t.id = h.thread_id
+			left join experiences e on h.kind = 'experience' and e.id = h.id
+			join spaces s on s.id = coalesce(t.space_id, e.space_id)
 			join users a on a.id = h.author_id
 			left join posts bp on h.kind = 'post' and bp.id = h.id
 			left join posts fp on h.kind = 'thread' and fp.thread_id = h.id and fp.number = 1 and fp.deleted_at is null
-			cross join lateral (select coalesce(bp.body, fp.body) as body) b
+			cross join lateral (select
+				coalesce(t.title, e.title) as title,
+				case when e.id is not null then concat_ws(chr(10), nullif(${fiche.summary}, ''), nullif(${fiche.rest}, '')) end as fiche_body
+			) ti
+			cross join lateral (select coalesce(bp.body, fp.body, ti.fiche_body) as body) b
 			order by h.key desc, h.id desc
 		`);
 	}

@@ -13,7 +13,8 @@ export function searchRoutes({ search }: Services) {
 			schema: {
 				operationId: 'search.query',
 				tags: ['search'],
-				summary: 'Full-text search over thread titles and posts the caller may read, keyset-paginated',
+				summary:
+					'Full-text search over thread titles, posts and published fiches d’expérience the caller may read, keyset-paginated',
 				querystring: searchQuery,
 				response: { 200: searchOutput, ...errorResponses(400) }
 			},

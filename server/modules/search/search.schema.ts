@@ -34,20 +34,26 @@ export type SearchQuery = z.infer<typeof searchQuery>;
 export const textRuns = z.array(z.tuple([z.string(), z.boolean()]));
 export type TextRuns = z.infer<typeof textRuns>;
 
+export const searchResultKinds = ['thread', 'post', 'experience'] as const;
+
 export const searchResult = z.object({
-	kind: z.enum(['thread', 'post']),
-	/** The thread's id, or the post's. */
+	/** A thread (found by its title), a post, or a published fiche d'expérience. */
+	kind: z.enum(searchResultKinds),
+	/** The thread's id, the post's, or the fiche's. */
 	id: z.uuid(),
 	url: z.string(),
-	/** The post's number in its thread; null for a thread. */
+	/** The post's number in its thread; null for a thread or a fiche. */
 	number: z.number().int().nullable(),
-	thread: z.object({ id: z.uuid(), title: z.string(), url: z.string() }),
-	/** The thread title with the matched words marked. */
+	/** The thread of a thread or post result; null for a fiche. */
+	thread: z.object({ id: z.uuid(), title: z.string(), url: z.string() }).nullable(),
+	/** The thread's title, or the fiche's, with the matched words marked. */
 	title: textRuns,
 	space: z.object({ slug: z.string(), name: z.string(), url: z.string() }),
+	/** Who wrote it (a fiche: who created it). */
 	author: z.object({ id: z.uuid(), displayName: z.string(), handle: z.string(), url: z.string() }),
+	/** When it was written (a fiche: its latest publication). */
 	createdAt: z.iso.datetime(),
-	/** Around the matches of the post (for a thread: the start of its first post). */
+	/** Around the matches of the post (a thread: the start of its first post; a fiche: its summary and texts). */
 	snippet: textRuns
 });
 export type SearchResult = z.infer<typeof searchResult>;

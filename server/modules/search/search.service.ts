@@ -3,6 +3,7 @@ import type { Auth } from '../../auth/auth.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { memberUrl } from '../accounts/accounts.service.ts';
 import { spaceAccess } from '../spaces/access.ts';
+import { experienceUrl } from '../experiences/experiences.service.ts';
 import { spaceUrl } from '../spaces/spaces.service.ts';
 import { postUrl, threadUrl } from '../threads/threads.service.ts';
 import type { SearchOutput, SearchQuery, SearchResult, SearchSort } from './search.schema.ts';
@@ -63,7 +64,7 @@ export class SearchService {
 	}
 
 	/**
-	 * Threads and posts matching `q`, best first (or newest first), a page at a time.
+	 * Threads, posts and published fiches d'expérience matching `q`, best first (or newest first), a page at a time.
 	 * Only what the caller may read: the readable spaces go into the SQL itself, so a page is
 	 * never thinned out after the fact, and deleted threads and posts are never found (even
 	 * by moderators, who see them in the thread). An unknown or unreadable space, or an
@@ -112,12 +113,18 @@ export class SearchService {
 
 	private toResult(row: SearchRow): SearchResult {
 		const post = row.kind === 'post';
+		const threadId = row.threadId;
 		return {
 			kind: row.kind,
 			id: row.id,
-			url: post && row.number !== null ? postUrl(row.threadId, row.number) : threadUrl(row.threadId),
+			url:
+				threadId === null
+					? experienceUrl(row.id)
+					: post && row.number !== null
+						? postUrl(threadId, row.number)
+						: threadUrl(threadId),
 			number: post ? row.number : null,
-			thread: { id: row.threadId, title: row.title, url: threadUrl(row.threadId) },
+			thread: threadId === null ? null : { id: threadId, title: row.title, url: threadUrl(threadId) },
 			title: headlineRuns(row.titleHeadline, row.title, this.unaccented),
 			space: { slug: row.spaceSlug, name: row.spaceName, url: spaceUrl(row.spaceSlug) },
 			author: { id: row.authorId, displayName: row.authorName, handle: row.authorHandle, url: memberUrl(row.authorId) },

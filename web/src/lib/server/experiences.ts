@@ -34,7 +34,8 @@ export type { ExperienceFormState, RowGroup };
 export const scalarFields = [
 	'title',
 	'summary',
-	'contactUserId',
+	/** The contact person's @handle: the form names a member by it; the content keeps their id. */
+	'contactHandle',
 	'area',
 	'startYear',
 	'endYear',
@@ -60,7 +61,6 @@ type Scalar = (typeof scalarFields)[number];
 
 /** Fields whose empty value means null (no answer), not an empty string. */
 const nullable = new Set<Scalar>([
-	'contactUserId',
 	'area',
 	'startYear',
 	'endYear',
@@ -112,9 +112,12 @@ export function readForm(data: FormData): ExperienceFormState {
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
-export function contentToState(c: ExperienceContent): ExperienceFormState {
+/** The form filled from a content; `contact` is its contact person, named (see the output's `contact`). */
+export function contentToState(c: ExperienceContent, contact: { handle: string } | null = null): ExperienceFormState {
 	return {
-		values: Object.fromEntries(scalarFields.map((f) => [f, text(c[f])])) as Values,
+		values: Object.fromEntries(
+			scalarFields.map((f) => [f, f === 'contactHandle' ? (contact ? `@${contact.handle}` : '') : text(c[f])])
+		) as Values,
 		countries: [...c.countries],
 		targets: [...c.targets],
 		organisations: [...c.organisations],
@@ -167,6 +170,8 @@ const emptyLink = (r: LinkRow) => !r.label.trim() && !r.url.trim();
 export function stateToInput(state: ExperienceFormState) {
 	const input: Record<string, unknown> = {};
 	for (const field of scalarFields) {
+		// Not a content field: the service resolves it (see `check`).
+		if (field === 'contactHandle') continue;
 		const value = state.values[field] ?? '';
 		input[field] = nullable.has(field) && !value.trim() ? null : value;
 	}
@@ -200,7 +205,8 @@ function formFieldErrors(fields: Record<string, string>, origins: ReturnType<typ
 		// A content path may be prefixed by the service's input object.
 		if (parts[0] === 'content') parts.shift();
 		const [head, index, sub] = parts;
-		let name = head ?? '_';
+		// The contact is typed as a handle, whichever way the service names its error.
+		let name = head === 'contactUserId' ? 'contactHandle' : (head ?? '_');
 		if ((head === 'indicators' || head === 'links' || head === 'organisations') && index !== undefined && /^\d+$/.test(index)) {
 			const original = origins[head][Number(index)] ?? Number(index);
 			name = head === 'organisations' ? `organisations[${original}]` : `${head}[${original}].${sub ?? ''}`;
@@ -238,12 +244,17 @@ export function formFailure(
 	} satisfies ExperienceFormFailure);
 }
 
-/** Checks the form with the draft rules, or the submission rules when `strict`. */
+/**
+ * Checks the form with the draft rules, or the submission rules when `strict`. The content
+ * goes to the service with the contact's handle as typed (`contactHandle`): the service
+ * resolves it to a member, or answers with an error on that field.
+ */
 export function check(state: ExperienceFormState, strict: boolean) {
 	const { input, origins } = stateToInput(state);
 	const parsed = (strict ? experienceContent : experienceDraft).safeParse(input);
+	const contactHandle = state.values.contactHandle ?? '';
 	return parsed.success
-		? { ok: true as const, content: parsed.data, origins }
+		? { ok: true as const, content: { ...parsed.data, contactHandle }, origins }
 		: { ok: false as const, fields: issuesToFields(parsed.error.issues), origins };
 }
 

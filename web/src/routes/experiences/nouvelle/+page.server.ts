@@ -18,15 +18,15 @@ async function postable(locals: App.Locals) {
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.auth) redirect(303, `/connexion?next=${encodeURIComponent(url.pathname + url.search)}`);
-	const spaces = await postable(locals);
+	const [spaces, me] = await Promise.all([postable(locals), locals.services.accounts.me(locals.auth)]);
 	const wanted = url.searchParams.get('espace') ?? '';
 	return {
 		spaces,
 		space: spaces.some((s) => s.slug === wanted) ? wanted : (spaces[0]?.slug ?? ''),
 		state: withSpareRows(emptyState()),
 		places: placeOptions(locals.locale),
-		// A new fiche has one author: its creator, the only possible contact for now.
-		contacts: [{ id: locals.auth.user.id, displayName: locals.auth.user.displayName }]
+		// Offered as the contact person while typing (any member may be named by @handle).
+		suggestions: [{ handle: me.handle, displayName: me.displayName }]
 	};
 };
 

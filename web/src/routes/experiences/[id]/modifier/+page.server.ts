@@ -29,13 +29,6 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const id = fiche(params);
 	const experience = await orHttpError(locals.locale, () => locals.services.experiences.get(locals.auth, id));
 	if (!experience.can.edit) error(403, { message: translate('error_forbidden', locals.locale), code: 'forbidden' });
-	const contacts = experience.authors.map((a) => ({ id: a.id, displayName: a.displayName }));
-	// A contact who is no longer an author stays selectable (the fiche keeps naming them).
-	const contactId = experience.content.contactUserId;
-	if (contactId && !contacts.some((c) => c.id === contactId)) {
-		const member = await locals.services.accounts.member(locals.auth, contactId).catch(() => null);
-		if (member) contacts.push({ id: member.id, displayName: member.displayName });
-	}
 	const confirmed = done.safeParse(url.searchParams.get('fait'));
 	return {
 		experience: {
@@ -49,9 +42,10 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			attachments: experience.attachments,
 			can: experience.can
 		},
-		state: withSpareRows(contentToState(experience.content)),
+		state: withSpareRows(contentToState(experience.content, experience.contact)),
 		places: placeOptions(locals.locale),
-		contacts,
+		// Offered as the contact person while typing (any member may be named by @handle).
+		suggestions: experience.authors.map((a) => ({ handle: a.handle, displayName: a.displayName })),
 		done: confirmed.success ? confirmed.data : null
 	};
 };

@@ -24,6 +24,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 					publishedAt: v.publishedAt,
 					submittedBy: v.submittedBy,
 					approvedBy: v.approvedBy,
+					attachments: v.attachments,
+					attachmentChanges: v.attachmentChanges,
 					changes: await Promise.all(
 						v.changes.map(async (c) => ({
 							field: c.field,
