@@ -19,12 +19,17 @@ import { threadsRoutes } from './modules/threads/threads.routes.ts';
 import { threadActionsRoutes } from './modules/moderation/thread-actions.routes.ts';
 import { watchedWordsRoutes } from './modules/moderation/watched-words.routes.ts';
 import { attachGateway, type RealtimeServer } from './realtime/gateway.ts';
+import { eventsRoutes } from './modules/events/events.routes.ts';
+import { roomRoutes } from './modules/events/room.routes.ts';
+import { roomSockets } from './modules/events/room.socket.ts';
 import type { LateBoundPublisher } from './realtime/publisher.ts';
 import { SERVICES_KEY, type Services } from './services.ts';
 import { queueRoutes } from './modules/moderation/queue.routes.ts';
 import { attachmentsRoutes } from './modules/experiences/attachments.routes.ts';
 import { experiencesRoutes } from './modules/experiences/experiences.routes.ts';
 import { mountWeb } from './web/mount.ts';
+import { mailRoutes } from './modules/mail/mail.routes.ts';
+import { JobRunner } from './lib/jobs.ts';
 import { PageCache } from './web/page-cache.ts';
 import type { ServerOptions } from 'socket.io';
 
@@ -37,6 +42,8 @@ export interface AppOptions {
 	web: 'build' | 'dev' | false;
 	socketAdapter?: ServerOptions['adapter'];
 	logger?: boolean;
+	/** Run the background jobs (reminders, e-mail sender) every JOBS_INTERVAL_SECONDS; tests run them by hand. */
+	jobs?: boolean;
 }
 
 export interface PalabreApp {
@@ -121,18 +128,41 @@ export async function buildApp(options: AppOptions): Promise<PalabreApp> {
 		await api.register(queueRoutes(services), { prefix: '/api/v1' });
 		await api.register(attachmentsRoutes(services), { prefix: '/api/v1' });
 		await api.register(experiencesRoutes(services), { prefix: '/api/v1' });
+		await api.register(mailRoutes(services), { prefix: '/api/v1' });
+		await api.register(eventsRoutes(services), { prefix: '/api/v1' });
+		await api.register(roomRoutes(services), { prefix: '/api/v1' });
 	});
 
 	const gateway = attachGateway(app.server, {
 		publicOrigin: config.publicOrigin,
 		sessions: services.sessions,
 		authority: services.rooms,
+		extensions: [roomSockets(services.room)],
 		adapter: options.socketAdapter
 	});
 	options.publisher.bind(gateway.publisher);
-	app.addHook('onClose', async () => {
+	// Before the HTTP server closes: it waits for every open connection, and upgraded
+	// websockets only end when socket.io closes them (else a shutdown hangs while clients are connected).
+	app.addHook('preClose', async () => {
+		// The room's writes under way finish (and broadcast) first.
+		await services.room.drain();
 		await gateway.io.close();
 	});
+
+	if (options.jobs && config.jobsIntervalSeconds > 0) {
+		const jobs = new JobRunner(
+			[
+				{ name: 'event-reminders', run: () => services.reminders.runOnce() },
+				{ name: 'mail-sender', run: () => services.mail.sendDue() }
+			],
+			config.jobsIntervalSeconds * 1000,
+			app.log
+		);
+		app.addHook('onReady', async () => jobs.start());
+		// Before the database closes: a run in progress finishes first.
+		app.addHook('onClose', async () => jobs.stop());
+	}
+	app.addHook('onClose', async () => services.mail.close());
 
 	if (options.web) {
 		// Pages are cached for anonymous readers only; any change empties the cache: a change

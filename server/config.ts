@@ -32,6 +32,20 @@ const envSchema = z.object({
 		.optional(),
 	// Anonymous pages are served from memory this long (0: never). See server/web/page-cache.ts.
 	PAGE_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(2),
+	// Outgoing e-mail. Unset: e-mails stay in the local outbox admins read at /admin/courriels.
+	SMTP_URL: z
+		.url({ protocol: /^smtps?$/ })
+		.refine((v) => URL.parse(v)?.hostname, 'hôte manquant (smtp://user:pass@host:587)')
+		.optional(),
+	MAIL_FROM: z
+		.string()
+		.regex(
+			/^([^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/,
+			'adresse attendue : Nom <adresse@domaine> ou adresse@domaine'
+		)
+		.optional(),
+	// Background jobs (event reminders, e-mail sender) run this often; 0 = not in this process.
+	JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 });
 
@@ -48,6 +62,12 @@ export interface Config {
 	trustProxy: boolean | number;
 	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 	pageCacheSeconds: number;
+	/** `smtp://user:pass@host:587` or `smtps://…`; undefined = e-mails go to the local outbox only. */
+	smtpUrl: string | undefined;
+	/** The From header of every e-mail. */
+	mailFrom: string;
+	/** Seconds between two runs of the background jobs; 0 = this process runs none. */
+	jobsIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -73,7 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		throw new ConfigError(
 			parsed.error.issues.map((issue) => {
 				const key = String(issue.path[0] ?? '?');
-				return `${key}=${JSON.stringify(cleaned[key] ?? '')} : ${issue.message}`;
+				// A URL's password (SMTP_URL, DATABASE_URL…) must not end up in the boot log.
+				const shown = (cleaned[key] ?? '').replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+				return `${key}=${JSON.stringify(shown)} : ${issue.message}`;
 			})
 		);
 	}
@@ -90,6 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		cookieSecure: e.COOKIE_SECURE ?? publicOrigin.startsWith('https:'),
 		trustProxy: e.TRUST_PROXY ?? false,
 		logLevel: e.LOG_LEVEL,
-		pageCacheSeconds: e.PAGE_CACHE_SECONDS
+		pageCacheSeconds: e.PAGE_CACHE_SECONDS,
+		smtpUrl: e.SMTP_URL,
+		mailFrom: e.MAIL_FROM ?? `Palabre <no-reply@${new URL(publicOrigin).hostname}>`,
+		jobsIntervalSeconds: e.JOBS_INTERVAL_SECONDS
 	};
 }

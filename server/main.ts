@@ -48,7 +48,7 @@ async function start() {
 		realtime: publisher
 	});
 
-	const { app } = await buildApp({ config, services, publisher, web: dev ? 'dev' : 'build', socketAdapter });
+	const { app } = await buildApp({ config, services, publisher, web: dev ? 'dev' : 'build', socketAdapter, jobs: true });
 
 	let closing = false;
 	const shutdown = async (signal: string) => {

@@ -6,6 +6,7 @@ import { AccountsService, defaultAccountsRateRules, type AccountsRateRules } fro
 import type { RoomAuthority } from './realtime/gateway.ts';
 import type { RealtimePublisher } from './realtime/publisher.ts';
 import { AccountsRepository } from './modules/accounts/accounts.repository.ts';
+import { headerBadges } from './modules/accounts/badges.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
 import { SearchService } from './modules/search/search.service.ts';
 import { AuditService } from './modules/moderation/audit.service.ts';
@@ -20,7 +21,11 @@ import { ThreadActionsService } from './modules/moderation/thread-actions.servic
 import { WatchedWordsService } from './modules/moderation/watched-words.service.ts';
 import { AttachmentsService } from './modules/experiences/attachments.service.ts';
 import { ExperiencesService } from './modules/experiences/experiences.service.ts';
+import { EventsService } from './modules/events/events.service.ts';
+import { RoomService } from './modules/events/room.service.ts';
 import { attachmentStorage, type BlobStorage } from './lib/storage.ts';
+import { MailService } from './modules/mail/mail.service.ts';
+import { EventReminders } from './modules/events/reminders.ts';
 
 export interface ServiceDeps {
 	config: Config;
@@ -41,9 +46,13 @@ export function buildServices(deps: ServiceDeps) {
 		...defaultAccountsRateRules,
 		...deps.rateRules
 	});
+	// Before every service that writes e-mails in its transactions (events).
+	const mail = new MailService(deps.db, deps.config);
 	const notifications = new NotificationsService(deps.db, deps.realtime);
 	const spaces = new SpacesService(deps.db, deps.realtime, notifications);
 	notifications.bindSpaces(spaces.repo);
+	// A periodic job (see buildApp's `jobs`); tests call `reminders.runOnce()` directly.
+	const reminders = new EventReminders(deps.db, spaces.repo, notifications, mail, deps.realtime);
 	// Built before threads, whose writes ask it for a verdict (`check`).
 	const watchedWords = new WatchedWordsService(deps.db);
 	// Before threads: its writes ask for reasons and the review setting.
@@ -54,6 +63,10 @@ export function buildServices(deps: ServiceDeps) {
 	const search = new SearchService(deps.db);
 	const attachments = new AttachmentsService(deps.db, spaces.repo, deps.storage ?? attachmentStorage(deps.config.dataDir));
 	const experiences = new ExperiencesService(deps.db, spaces, threads, notifications, deps.config.publicOrigin);
+	// Event documents share the attachments' storage (same folder, same keys scheme).
+	const events = new EventsService(deps.db, spaces, notifications, attachments.storage, deps.config.publicOrigin, mail);
+	// The live room: rate limits and slow mode through the shared limiter (Redis across processes).
+	const room = new RoomService(deps.db, spaces, deps.limiter, deps.realtime);
 	const threadActions = new ThreadActionsService(deps.db, threads, spaces, notifications, deps.realtime);
 	const sanctions = new SanctionsService(deps.db, sessions, notifications, deps.realtime);
 	const moderation = new ModerationQueueService(deps.db, threads, notifications, deps.realtime, reasons, settings);
@@ -89,18 +102,24 @@ export function buildServices(deps: ServiceDeps) {
 		accounts,
 		moderation,
 		notifications,
+		mail,
+		reminders,
 		spaces,
 		threads,
 		threadActions,
 		search,
 		attachments,
 		experiences,
+		events,
+		room,
 		audit,
 		reasons,
 		settings,
 		sanctions,
 		watchedWords,
 		rooms,
+		/** The signed-in header's counts (notifications, warnings, moderation link). */
+		badges: (user: Parameters<typeof headerBadges>[1]) => headerBadges(deps.db, user),
 		health: {
 			async check() {
 				const started = performance.now();

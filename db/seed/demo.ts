@@ -4,6 +4,7 @@ import { hashPassword } from '../../server/auth/password.ts';
 import { handleBase } from '../../server/modules/accounts/handle.ts';
 import type { Database } from '../client.ts';
 import { seedDemoDiscussions } from './discussions.ts';
+import { seedDemoEvents } from './events.ts';
 import { organisations, users, type OrganisationType, type Role } from '../schema/index.ts';
 
 /** Shared by every demo account; printed in the README. */
@@ -120,6 +121,8 @@ export async function seedDemo(db: Database, storage: BlobStorage): Promise<void
 		}
 	});
 	await seedDemoDiscussions(db, storage);
+	// After the spaces they are held in.
+	await seedDemoEvents(db, storage);
 }
 
 /** First start of an embedded database: seed when no account exists yet. */

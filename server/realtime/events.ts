@@ -34,7 +34,10 @@ export interface ServerToClientEvents {
 	/** The review queue of a space changed: moderators watching it refresh their list. */
 	'queue:changed': (payload: QueueChange) => void;
 	/* The live room of an event (see RoomMessage…: contract shared by server and web). */
-	/** A chat line created or changed (removed, pinned, unpinned): apply by `seq`, replace by id. */
+	/**
+	 * A chat line created or changed (removed, pinned, unpinned): apply by `seq`, replace by id.
+	 * Carries the sender's `clientKey`: its page replaces its pending line on it, ack or not.
+	 */
 	'room:message': (payload: { eventId: string; seq: number; message: RoomMessage }) => void;
 	/** A question created or changed (vote count, answered, pinned, hidden). */
 	'room:question': (payload: { eventId: string; seq: number; question: RoomQuestion }) => void;
@@ -43,6 +46,8 @@ export interface ServerToClientEvents {
 	'room:presence': (payload: { eventId: string; presence: RoomPresence }) => void;
 	/** To one member: muted or unmuted in this room. */
 	'room:you': (payload: { eventId: string; muted: boolean }) => void;
+	/** To the room's moderators: a member muted or unmuted (keeps `me.mutedUserIds` current). */
+	'room:muted': (payload: { eventId: string; userId: string; muted: boolean }) => void;
 }
 
 /** A chat line as every person in the room sees it. A removed line keeps its place, without its text. */
@@ -56,7 +61,11 @@ export interface RoomMessage {
 	bodyHtml: string;
 	pinned: boolean;
 	removed: boolean;
-	/** The sender's idempotency key: the sender matches its pending line with the stored one. Only sent back to its author. */
+	/**
+	 * The sender's idempotency key (a random id its device made; unique per author, so of no
+	 * use to anyone else): the sender matches its pending line with the stored one. Broadcasts
+	 * carry it to the whole room (one payload for everyone); watch answers to its author only.
+	 */
 	clientKey: string | null;
 	createdAt: string;
 }
@@ -73,6 +82,7 @@ export interface RoomQuestion {
 	pinned: boolean;
 	/** Hidden questions reach moderators only (others receive them with `hidden: true` and no text, to drop them). */
 	hidden: boolean;
+	/** As for RoomMessage (never in the stub of a hidden question). */
 	clientKey: string | null;
 	createdAt: string;
 }
@@ -108,6 +118,8 @@ export interface RoomWatchResult {
 		muted: boolean;
 		/** Question ids the caller voted for. */
 		votes: string[];
+		/** Moderators only (empty for everyone else): who is muted in this room; `room:muted` keeps it current. */
+		mutedUserIds: string[];
 	};
 }
 
@@ -177,6 +189,9 @@ export interface ClientToServerEvents {
 export interface SocketData {
 	userId: string | null;
 	sessionId: string | null;
+	/** Set when the socket watches a live room: how presence lists its member. */
+	displayName?: string;
+	handle?: string;
 }
 
 /** Room names, built by helpers rather than string literals scattered around. */

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
-import { Server, type ServerOptions } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { SESSION_COOKIE, type Auth } from '../auth/auth.ts';
 import type { SessionService } from '../auth/sessions.ts';
 import type { PostOutput } from '../modules/threads/threads.schema.ts';
@@ -18,6 +18,13 @@ import {
 } from './events.ts';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** A domain's own socket events (the live room…): set up once with the server, then called for each connection. */
+export type SocketExtension = (
+	io: RealtimeServer,
+	authOf: (socket: { request: { headers: { cookie?: string } } }) => Promise<Auth>
+) => (socket: RealtimeSocket) => void;
 
 /** What the gateway asks the domain before letting a socket into a room. */
 export interface RoomAuthority {
@@ -39,6 +46,7 @@ export interface GatewayOptions {
 	authority: RoomAuthority;
 	/** Redis Streams adapter when several processes share the load. */
 	adapter?: ServerOptions['adapter'];
+	extensions?: SocketExtension[];
 }
 
 /** Which rooms a socket may read. Only public rooms exist so far; domains add theirs. */
@@ -74,6 +82,8 @@ export function attachGateway(
 		return (await options.sessions.validate(cookies[SESSION_COOKIE]))?.auth ?? null;
 	};
 
+	const extensions = (options.extensions ?? []).map((extension) => extension(io, authOf));
+
 	io.use(async (socket, next) => {
 		try {
 			const auth = await authOf(socket);
@@ -98,6 +108,7 @@ export function attachGateway(
 		if (socket.data.userId && socket.data.sessionId) {
 			void socket.join([rooms.user(socket.data.userId), rooms.session(socket.data.sessionId)]);
 		}
+		for (const onConnection of extensions) onConnection(socket);
 
 		socket.on('room:join', (payload, ack) => {
 			const parsed = roomPayload.safeParse(payload);
@@ -207,7 +218,18 @@ export function attachGateway(
 			emitToUser: (userId, event, payload) => emit(rooms.user(userId), event, payload),
 			emitToThread: (thread, event, payload) => emit(rooms.thread(thread.spaceId, thread.threadId), event, payload),
 			emitToSpace: (spaceId, event, payload) => emit(rooms.space(spaceId), event, payload),
-			emitToQueue: (change) => emit(rooms.queue(change.spaceId), 'queue:changed', change)
+			emitToQueue: (change) => emit(rooms.queue(change.spaceId), 'queue:changed', change),
+			emitToEventRoom: (target, event, payload) => {
+				const room = rooms.eventRoom(target.spaceId, target.eventId);
+				const moderators = rooms.eventRoomModerators(target.spaceId, target.eventId);
+				const to =
+					target.audience === 'moderators'
+						? io.to(moderators)
+						: target.audience === 'others'
+							? io.to(room).except(moderators)
+							: io.to(room);
+				(to.emit as (event: string, payload: unknown) => boolean)(event, payload);
+			}
 		}
 	};
 }

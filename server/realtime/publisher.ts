@@ -31,6 +31,12 @@ export interface RealtimePublisher {
 	): void;
 	/** To the moderators watching the space's review queue. */
 	emitToQueue(change: QueueChange): void;
+	/** To an event's live room: everyone in it, its moderators only, or everyone but its moderators. */
+	emitToEventRoom<E extends keyof ServerToClientEvents>(
+		room: { spaceId: string; eventId: string; audience?: 'all' | 'moderators' | 'others' },
+		event: E,
+		payload: Parameters<ServerToClientEvents[E]>[0]
+	): void;
 }
 
 export class LateBoundPublisher implements RealtimePublisher {
@@ -79,5 +85,9 @@ export class LateBoundPublisher implements RealtimePublisher {
 	emitToSpace: RealtimePublisher['emitToSpace'] = (spaceId, event, payload) => {
 		this.changed();
 		this.target?.emitToSpace(spaceId, event, payload);
+	};
+	emitToEventRoom: RealtimePublisher['emitToEventRoom'] = (room, event, payload) => {
+		this.changed();
+		this.target?.emitToEventRoom(room, event, payload);
 	};
 }

@@ -8,9 +8,27 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface RunningServer {
-	/** `http://127.0.0.1:<port>`: the public origin the app was started with. */
+	/** The public origin the app was started with: `http://127.0.0.1:<port>` unless given. */
 	origin: string;
+	/** Where it listens, `http://127.0.0.1:<port>` (= origin unless a public origin was given). */
+	url: string;
+	/** The server's own process id (for /proc/<pid>/status in benchmarks). */
+	pid: number;
 	stop(): Promise<void>;
+}
+
+export interface StartOptions {
+	timeoutMs?: number;
+	/** Several processes behind one load balancer share one public origin (default: their own address). */
+	publicOrigin?: string;
+	/** `REDIS_URL` of the process (unset by default, whatever the caller's environment says). */
+	redisUrl?: string;
+	/** A folder shared with other processes (kept on stop); default: a fresh one, removed on stop. */
+	dataDir?: string;
+	/** Seed the demo data into DATABASE_URL first (default true; the browser tests read it). */
+	seed?: boolean;
+	/** Further environment variables of the process. */
+	env?: NodeJS.ProcessEnv;
 }
 
 /** A port nobody listens on right now (the OS picks it; released before the app binds it). */
@@ -32,16 +50,17 @@ export async function freePort(): Promise<number> {
  * PostgreSQL database of DATABASE_URL, seeded here first since the app never seeds a
  * real server. Resolves once /api/health answers 200.
  */
-export async function startServer(options: { timeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
 	if (!existsSync(join(root, 'build', 'handler.js'))) {
-		throw new Error('build/handler.js is missing: run `npm run build` before the browser tests.');
+		throw new Error('build/handler.js is missing: run `npm run build` before the tests that start the built app.');
 	}
 	const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
-	const dataDir = mkdtempSync(join(tmpdir(), 'palabre-browser-'));
-	if (databaseUrl) await seedPostgres(databaseUrl, dataDir);
+	const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'palabre-browser-'));
+	if (databaseUrl && options.seed !== false) await seedPostgres(databaseUrl, dataDir);
 
 	const port = await freePort();
-	const origin = `http://127.0.0.1:${port}`;
+	const url = `http://127.0.0.1:${port}`;
+	const origin = options.publicOrigin ?? url;
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	for (const key of ['DATABASE_URL', 'REDIS_URL', 'COOKIE_SECURE', 'ORIGIN']) delete env[key];
 	Object.assign(env, {
@@ -50,7 +69,12 @@ export async function startServer(options: { timeoutMs?: number } = {}): Promise
 		PUBLIC_ORIGIN: origin,
 		DATA_DIR: dataDir,
 		LOG_LEVEL: 'warn',
-		...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
+		// No background jobs: on a PostgreSQL shared with the integration tests they would send
+		// reminders about those tests' events (set JOBS_INTERVAL_SECONDS in `env` to have them).
+		JOBS_INTERVAL_SECONDS: '0',
+		...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+		...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+		...options.env
 	});
 
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -75,18 +99,18 @@ export async function startServer(options: { timeoutMs?: number } = {}): Promise
 			await exited;
 			clearTimeout(killer);
 		}
-		rmSync(dataDir, { recursive: true, force: true });
+		if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
 	};
 
 	const deadline = Date.now() + (options.timeoutMs ?? 30_000);
 	try {
 		for (;;) {
 			if (!running) throw new Error(`the app exited with code ${await exited}`);
-			if (Date.now() > deadline) throw new Error(`no 200 from ${origin}/api/health within the time allowed`);
-			const healthy = await fetch(`${origin}/api/health`, { signal: AbortSignal.timeout(2000) })
+			if (Date.now() > deadline) throw new Error(`no 200 from ${url}/api/health within the time allowed`);
+			const healthy = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) })
 				.then((r) => r.status === 200)
 				.catch(() => false);
-			if (healthy) return { origin, stop };
+			if (healthy) return { origin, url, pid: child.pid!, stop };
 			await new Promise((r) => setTimeout(r, 150));
 		}
 	} catch (error) {

@@ -13,6 +13,7 @@ const memberColumns = {
 	status: users.status,
 	locale: users.locale,
 	country: users.country,
+	timeZone: users.timeZone,
 	bio: users.bio,
 	createdAt: users.createdAt,
 	organisation: {
@@ -88,8 +89,13 @@ export class AccountsRepository {
 			.limit(limit);
 	}
 
-	/** Handles already used that a new `base` could collide with (base, base-2…). */
-	handlesLike(base: string, tx: Executor = this.db) {
+	/**
+	 * Handles already used that a new `base` could collide with (base, base-2…). Inside a
+	 * transaction it first takes a lock on `base` until commit, so namesakes signing up at the
+	 * same moment pick their handles one after the other instead of colliding.
+	 */
+	async handlesLike(base: string, tx: Executor = this.db) {
+		if (tx !== this.db) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`handle:${base}`}))`);
 		return tx
 			.select({ handle: users.handle })
 			.from(users)

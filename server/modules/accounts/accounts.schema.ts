@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { locales, organisationTypes, roles } from '../../../db/schema/accounts.ts';
 import { PASSWORD_MAX, newPasswordSchema } from '../../auth/password.ts';
+import { isValidTimeZone } from '../events/time-zones.ts';
 import { countryCodes } from './countries.ts';
 
 /*
@@ -16,6 +17,13 @@ const organisationName = z.string().trim().min(2, 'error_organisation_length').m
 const organisationType = z.enum(organisationTypes, 'error_organisation_type');
 const country = z.enum(countryCodes, 'error_country');
 const locale = z.enum(locales, 'error_locale');
+/** An IANA zone `Intl` knows; empty or null = automatic (the zone of the member's country). */
+const timeZone = z
+	.string('error_time_zone')
+	.trim()
+	.refine((zone) => zone === '' || isValidTimeZone(zone), 'error_time_zone')
+	.transform((zone) => zone || null)
+	.nullable();
 
 export const signupInput = z.strictObject({
 	displayName,
@@ -41,7 +49,8 @@ export const updateProfileInput = z.strictObject({
 	organisationName: organisationName.optional(),
 	organisationType: organisationType.optional(),
 	country: country.optional(),
-	locale: locale.optional()
+	locale: locale.optional(),
+	timeZone: timeZone.optional()
 });
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
@@ -86,6 +95,8 @@ export type MemberOutput = z.infer<typeof memberOutput>;
 export const meOutput = memberOutput.extend({
 	email: z.string(),
 	locale: z.enum(locales),
+	/** The zone chosen for showing times; null = the zone of the member's country. */
+	timeZone: z.string().nullable(),
 	status: z.enum(['active', 'suspended'])
 });
 export type MeOutput = z.infer<typeof meOutput>;

@@ -62,7 +62,7 @@ export function toMember(row: MemberRow): MemberOutput {
 }
 
 export function toMe(row: MemberRow): MeOutput {
-	return { ...toMember(row), email: row.email, locale: row.locale, status: row.status };
+	return { ...toMember(row), email: row.email, locale: row.locale, timeZone: row.timeZone, status: row.status };
 }
 
 /** The constraint a unique violation (23505) hit, whichever driver reported it. */
@@ -200,6 +200,7 @@ export class AccountsService {
 			if (input.bio !== undefined) changes.bio = input.bio;
 			if (input.country !== undefined) changes.country = input.country;
 			if (input.locale !== undefined) changes.locale = input.locale;
+			if (input.timeZone !== undefined) changes.timeZone = input.timeZone;
 			if (input.organisationName !== undefined || input.organisationType !== undefined) {
 				changes.organisationId = await this.repo.findOrCreateOrganisation(tx, {
 					name: input.organisationName ?? current.organisation.name,

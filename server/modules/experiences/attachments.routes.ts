@@ -14,7 +14,7 @@ import {
 } from './attachments.schema.ts';
 
 /** The name from `?nom=` (already decoded) or the X-Filename header (percent-encoded UTF-8). */
-function filenameOf(query: string | undefined, header: string | string[] | undefined): string {
+export function filenameOf(query: string | undefined, header: string | string[] | undefined): string {
 	if (query) return query;
 	const raw = Array.isArray(header) ? header[0] : header;
 	if (raw) {

@@ -104,6 +104,25 @@ export function contentDisposition(filename: string): string {
 	return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
+/**
+ * The checks every uploaded file goes through (fiches' attachments, events' documents): a
+ * name (400), not empty (400), not too large (413), type detected from the bytes and
+ * matching the extension (400). The cleaned name, the detected type and the hash.
+ */
+export function checkUpload(rawFilename: string, bytes: Buffer): { filename: string; mimeType: string; sha256: string } {
+	const filename = cleanFilename(rawFilename);
+	if (!filename) throw new ValidationError({ filename: 'att_error_filename' }, 'att_error_filename');
+	if (bytes.length === 0) throw new AttachmentRefusedError(400, 'att_error_empty', filename);
+	if (bytes.length > MAX_ATTACHMENT_BYTES) throw new AttachmentRefusedError(413, 'att_error_too_large', filename);
+	const check = checkFile(filename, bytes);
+	if (!check.ok) {
+		throw check.reason === 'unsupported'
+			? new AttachmentRefusedError(400, 'att_error_unsupported', filename)
+			: new AttachmentRefusedError(400, 'att_error_mismatch', filename, acceptedTypes[check.expected!].label);
+	}
+	return { filename, mimeType: check.mimeType, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
 /** What access decisions need to know about a fiche and the caller's place in it. */
 interface FicheAccess {
 	id: string;
@@ -223,17 +242,7 @@ export class AttachmentsService {
 	async upload(auth: Auth, experienceId: string, input: { filename: string; bytes: Buffer }): Promise<AttachmentOutput> {
 		const actor = requireUser(auth);
 		const fiche = await this.writable(auth, experienceId);
-		const filename = cleanFilename(input.filename);
-		if (!filename) throw new ValidationError({ filename: 'att_error_filename' }, 'att_error_filename');
-		if (input.bytes.length === 0) throw new AttachmentRefusedError(400, 'att_error_empty', filename);
-		if (input.bytes.length > MAX_ATTACHMENT_BYTES) throw new AttachmentRefusedError(413, 'att_error_too_large', filename);
-		const check = checkFile(filename, input.bytes);
-		if (!check.ok) {
-			throw check.reason === 'unsupported'
-				? new AttachmentRefusedError(400, 'att_error_unsupported', filename)
-				: new AttachmentRefusedError(400, 'att_error_mismatch', filename, acceptedTypes[check.expected!].label);
-		}
-		const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+		const { filename, mimeType, sha256 } = checkUpload(input.filename, input.bytes);
 		const storageKey = newStorageKey();
 		await this.storage.put(storageKey, input.bytes);
 		try {
@@ -251,7 +260,7 @@ export class AttachmentsService {
 						experienceId,
 						storageKey,
 						filename,
-						mimeType: check.mimeType,
+						mimeType,
 						size: input.bytes.length,
 						sha256,
 						uploadedBy: actor.user.id
@@ -263,7 +272,7 @@ export class AttachmentsService {
 					targetType: 'experience',
 					targetId: experienceId,
 					targetLabel: fiche.title,
-					after: { attachmentId: inserted!.id, filename, mimeType: check.mimeType, size: input.bytes.length, sha256 }
+					after: { attachmentId: inserted!.id, filename, mimeType, size: input.bytes.length, sha256 }
 				});
 				return inserted!;
 			});

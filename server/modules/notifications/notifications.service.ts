@@ -119,13 +119,16 @@ export class NotificationsService {
 			const n = row.n;
 			if (n.spaceId && !MEMBERSHIP_KINDS.has(n.kind) && !(await this.canRead(userId, n.spaceId))) continue;
 			const experienceId = (n.data as Record<string, unknown>).experienceId;
+			const eventId = (n.data as Record<string, unknown>).eventId;
 			const url = !n.spaceId
 				? (ACCOUNT_URLS[n.kind] ?? '/notifications')
 				: typeof experienceId === 'string'
 					? `/experiences/${experienceId}`
-					: n.threadId
-						? `/fils/${n.threadId}${row.postNumber ? `?n=${row.postNumber}#p-${row.postNumber}` : ''}`
-						: `/espaces/${row.spaceSlug}`;
+					: typeof eventId === 'string'
+						? `/evenements/${eventId}`
+						: n.threadId
+							? `/fils/${n.threadId}${row.postNumber ? `?n=${row.postNumber}#p-${row.postNumber}` : ''}`
+							: `/espaces/${row.spaceSlug}`;
 			items.push({
 				id: n.id,
 				kind: n.kind,

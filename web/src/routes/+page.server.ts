@@ -1,10 +1,24 @@
+import { timeLines } from '$lib/server/events';
 import { spaceSummary } from '$lib/server/spaces';
 import type { PageServerLoad } from './$types';
 
-/** The few spaces with the latest activity: the way in to the discussions. */
+/** The few spaces with the latest activity: the way in to the discussions; the next events. */
 export const load: PageServerLoad = async ({ locals }) => {
-	const spaces = await locals.services.spaces.list(locals.auth);
+	const [spaces, events, zone] = await Promise.all([
+		locals.services.spaces.list(locals.auth),
+		locals.services.events.list(locals.auth, { limite: 3 }),
+		// Visitors see the events' own zones: the home page is shared by every visitor (page cache).
+		locals.auth ? locals.services.events.viewerTimeZone(locals.auth) : Promise.resolve(null)
+	]);
 	return {
+		upcomingEvents: events.items.map((e) => ({
+			id: e.id,
+			url: e.url,
+			title: e.title,
+			kind: e.kind,
+			startsAt: e.startsAt,
+			times: timeLines(e, zone, locals.locale, 'short')
+		})),
 		active: spaces
 			.filter((s) => !s.archived)
 			.slice(0, 4)

@@ -30,6 +30,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			reason: typeof n.data.reason === 'string' ? n.data.reason : null,
 			// experience.return: the moderator's comments to the authors.
 			comment: typeof n.data.comment === 'string' ? n.data.comment : null,
+			// event_reminder, event_seat, event_update: the event's title, which reminder, what changed.
+			eventTitle: typeof n.data.eventId === 'string' && typeof n.data.title === 'string' ? n.data.title : null,
+			reminder: n.data.reminder === '1h' ? ('1h' as const) : ('24h' as const),
+			change: n.data.change === 'cancelled' ? ('cancelled' as const) : ('changed' as const),
 			createdAt: n.createdAt,
 			read: n.read
 		})),
