@@ -9,8 +9,9 @@ import { DEMO_PASSWORD, demo, expectNoProblems, hasChromium, startHarness, type 
  * line, ask, vote, a double submit stored once, a refused line that keeps its text. With
  * JavaScript on a 400 kbit/s, 400 ms link: the first load's weight, two participants who see
  * each other live, a line written offline that waits, leaves once back online and reaches
- * the other exactly once, and the composer's draft kept through a reload. Events are made
- * through the API (their start is past, so their rooms are open).
+ * the other exactly once, the composer's draft kept through a reload, and a moderator muting
+ * from the presence list (with and without JavaScript). Events are made through the API
+ * (their start is past, so their rooms are open).
  */
 const KB = 1024;
 
@@ -282,6 +283,26 @@ describe.skipIf(!hasChromium)('the live room in the browser', () => {
 				.map((v) => ({ id: v.id, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
 		});
 		expect(violations).toEqual([]);
+
+		// Koffi moderates from the presence list: one button per person, as the person is,
+		// changed live (room:muted) and in the page the server renders.
+		const presenceRow = (page: Page) => page.locator('.presence li', { hasText: demo.member.name });
+		await koffi.page.locator('.presence summary').click();
+		await presenceRow(koffi.page).getByRole('button', { name: 'Retirer la parole' }).click();
+		await presenceRow(koffi.page).getByRole('button', { name: 'Rendre la parole' }).waitFor();
+		expect(await presenceRow(koffi.page).getByRole('button').count()).toBe(1);
+		await mariam.page.locator('.room-state', { hasText: 'vous a retiré la parole' }).waitFor();
+		const plain = await signedIn(cookies.moderator, false);
+		await plain.page.goto(path);
+		await plain.page.locator('.presence summary').click();
+		expect(await presenceRow(plain.page).getByRole('button').allTextContents()).toEqual(['Rendre la parole']);
+		await presenceRow(plain.page).getByRole('button', { name: 'Rendre la parole' }).click();
+		await plain.page.waitForURL(/#discussion$/);
+		await plain.page.locator('.presence summary').click();
+		expect(await presenceRow(plain.page).getByRole('button').allTextContents()).toEqual(['Retirer la parole']);
+		await mariam.page.locator('.room-state', { hasText: 'vous a retiré la parole' }).waitFor({ state: 'detached' });
+		expectNoProblems(plain.problems);
+		await plain.context.close();
 
 		expectNoProblems(mariam.problems);
 		expectNoProblems(koffi.problems);

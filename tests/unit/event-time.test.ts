@@ -87,6 +87,17 @@ describe('event times as the page shows them (web/src/lib/event-time.ts)', () =>
 		expect(zoneCity('Europe/Brussels', 'fr')).toBe('Bruxelles');
 		expect(zoneCity('Europe/Brussels', 'en')).toBe('Brussels');
 	});
+
+	it('gives one instant with its date in the viewer’s zone, for a sentence (deadline, link shown from)', () => {
+		const deadline = { startsAt: '2026-11-30T17:00:00Z', endsAt: '2026-11-30T17:00:00Z', timeZone: 'Africa/Dakar' };
+		expect(flat(eventTimes(deadline, 'Europe/Paris', 'fr', 'long', 'always').viewer!.text)).toBe(
+			'lundi 30 novembre 2026 à 18:00 chez vous, Paris (UTC+1)'
+		);
+		expect(flat(eventTimes(deadline, 'Europe/Paris', 'fr').viewer!.text)).toBe('18:00 chez vous, Paris (UTC+1)');
+		expect(flat(eventTimes(deadline, 'Africa/Dakar', 'en').event.text)).toBe(
+			'Monday, 30 November 2026 at 17:00 Dakar time (UTC+0)'
+		);
+	});
 });
 
 describe('local times typed by organisers → UTC (server/modules/events/time-zones.ts)', () => {

@@ -129,7 +129,9 @@ export function eventTimes(
 	event: { startsAt: string | Date; endsAt: string | Date; timeZone: string },
 	viewerZone: string,
 	locale: string,
-	style: 'long' | 'short' = 'long'
+	style: 'long' | 'short' = 'long',
+	/** Spell out the viewer's dates even when they are the event's (a sentence needs them: "until …"). */
+	viewerDates: 'auto' | 'always' = 'auto'
 ): EventTimes {
 	const { startsAt, endsAt, timeZone } = event;
 	const options = { locale: lang(locale) };
@@ -150,5 +152,5 @@ export function eventTimes(
 	if (viewerZone === timeZone) return { event: shown, viewer: null };
 	const sameDays =
 		dayIn(startsAt, viewerZone) === dayIn(startsAt, timeZone) && dayIn(endsAt, viewerZone) === dayIn(endsAt, timeZone);
-	return { event: shown, viewer: zoned(viewerZone, sameDays ? 'time' : style, true) };
+	return { event: shown, viewer: zoned(viewerZone, sameDays && viewerDates === 'auto' ? 'time' : style, true) };
 }

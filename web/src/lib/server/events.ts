@@ -49,6 +49,12 @@ export function timeLines(
 	return { event: times.event.text, viewer: times.viewer?.text ?? null };
 }
 
+/** One instant (a deadline, when a link shows) as a sentence takes it: with its date, in the viewer's zone if known. */
+export function instantLine(iso: string, zone: string, viewer: string | null, locale: Locale): string {
+	const times = eventTimes({ startsAt: iso, endsAt: iso, timeZone: zone }, viewer ?? zone, locale, 'long', 'always');
+	return (times.viewer ?? times.event).text;
+}
+
 export interface ZoneOption {
 	value: string;
 	label: string;

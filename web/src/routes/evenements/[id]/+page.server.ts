@@ -2,7 +2,7 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { isAppError } from '$server/lib/errors';
 import { translate } from '$server/lib/i18n';
-import { eventIdOf, timeLines, TZ_COOKIE, viewerZone } from '$lib/server/events';
+import { eventIdOf, instantLine, timeLines, TZ_COOKIE, viewerZone } from '$lib/server/events';
 import { orHttpError } from '$lib/server/load';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,7 +26,7 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies, setHe
 	const starts = Date.parse(event.startsAt);
 	const afterwards = event.phase === 'ended' || event.room.closedAt !== null;
 	const transcript = afterwards && event.phase !== 'cancelled' ? await locals.services.room.transcript(locals.auth, id) : null;
-	const instant = (iso: string) => timeLines({ startsAt: iso, endsAt: iso, timeZone: event.timeZone }, viewer, locale, 'long');
+	const instant = (iso: string) => instantLine(iso, event.timeZone, viewer, locale);
 	const confirmed = done.safeParse(url.searchParams.get('fait'));
 
 	return {
