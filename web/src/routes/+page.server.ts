@@ -1,3 +1,4 @@
+import { eventKindLabel } from '$lib/components/events/labels';
 import { timeLines } from '$lib/server/events';
 import { spaceSummary } from '$lib/server/spaces';
 import type { PageServerLoad } from './$types';
@@ -15,7 +16,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 			id: e.id,
 			url: e.url,
 			title: e.title,
-			kind: e.kind,
+			// Labelled here: the home page's script stays free of the events' messages (each a chunk to fetch).
+			kind: eventKindLabel[e.kind](),
 			startsAt: e.startsAt,
 			times: timeLines(e, zone, locals.locale, 'short')
 		})),
