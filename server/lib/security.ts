@@ -24,6 +24,9 @@ export function registerSecurity(app: FastifyInstance, publicOrigin: string) {
 		// Set on the raw response so hijacked SvelteKit responses keep them too.
 		const raw = reply.raw;
 		raw.setHeader('X-Content-Type-Options', 'nosniff');
+		// Hashed scripts and styles are never documents: the document-only headers would cost
+		// ~120 bytes on each of the page's two dozen asset responses, on metered links.
+		if (request.url.startsWith('/_app/immutable/')) return;
 		raw.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
 		raw.setHeader('X-Frame-Options', 'DENY');
 		raw.setHeader('Cross-Origin-Opener-Policy', 'same-origin');

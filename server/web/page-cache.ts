@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SESSION_COOKIE } from '../auth/auth.ts';
 import { LOCALE_COOKIE, negotiateLocale } from '../lib/locale.ts';
+import { TZ_COOKIE } from '../modules/events/time-zones.ts';
 
 /**
  * Anonymous page cache, in the manner of Discourse's: a reader who is not signed in gets
@@ -136,7 +137,9 @@ function cacheKey(req: IncomingMessage): string | null {
 	const locale = negotiateLocale({ cookie: cookies.get(LOCALE_COOKIE), acceptLanguage: req.headers['accept-language'] });
 	const accept = String(req.headers['accept-encoding'] ?? '');
 	const encoding = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : 'identity';
-	return `${locale} ${encoding} ${url}`;
+	// Event times are printed in a visitor's own zone too (cookie set by the page's script).
+	const zone = cookies.get(TZ_COOKIE)?.slice(0, 64) ?? '';
+	return `${locale} ${zone} ${encoding} ${url}`;
 }
 
 function parseCookies(header: string | undefined): Map<string, string> {

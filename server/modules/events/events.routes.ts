@@ -178,7 +178,7 @@ export function eventsRoutes({ events }: Services) {
 
 		app.get('/events/:id/documents', {
 			schema: {
-				operationId: 'events.documents.list',
+				operationId: 'events.listDocuments',
 				tags,
 				summary: 'Documents attached to the event (slides, reports)',
 				params: eventIdParams,
@@ -190,7 +190,7 @@ export function eventsRoutes({ events }: Services) {
 		app.post('/events/:id/documents', {
 			bodyLimit: MAX_ATTACHMENT_BYTES,
 			schema: {
-				operationId: 'events.documents.upload',
+				operationId: 'events.uploadDocument',
 				tags,
 				summary: 'Attach a document (organisers)',
 				description:
@@ -213,7 +213,7 @@ export function eventsRoutes({ events }: Services) {
 
 		app.get('/events/:id/documents/:documentId', {
 			schema: {
-				operationId: 'events.documents.get',
+				operationId: 'events.getDocument',
 				tags,
 				summary: 'Download a document (whoever may read the event); always as an attachment',
 				params: documentParams,
@@ -234,7 +234,7 @@ export function eventsRoutes({ events }: Services) {
 
 		app.delete('/events/:id/documents/:documentId', {
 			schema: {
-				operationId: 'events.documents.delete',
+				operationId: 'events.deleteDocument',
 				tags,
 				summary: 'Remove a document (organisers)',
 				params: documentParams,

@@ -186,7 +186,7 @@ export const eventDocumentOutput = z.object({
 	filename: z.string(),
 	mimeType: z.string(),
 	size: z.number().int(),
-	/** Where the bytes are served (`events.documents.get`). */
+	/** Where the bytes are served (`events.getDocument`). */
 	url: z.string(),
 	createdAt: z.iso.datetime()
 });

@@ -57,6 +57,12 @@ const COUNTRY_ZONES: Record<string, string> = {
 /** The zone used when nothing better is known: the network's secretariat is in Dakar (UTC, no DST). */
 export const DEFAULT_TIME_ZONE = 'Africa/Dakar';
 
+/**
+ * Set by the event pages' script from the browser's own zone, for visitors (members have a
+ * setting). The anonymous page cache keys on it: the same URL renders other times per zone.
+ */
+export const TZ_COOKIE = 'tz';
+
 /** The IANA zone of a country (ISO code), or null when it is not one of the list's. */
 export function zoneOfCountry(code: string | null | undefined): string | null {
 	return (code && COUNTRY_ZONES[code.toUpperCase()]) || null;
@@ -222,13 +228,11 @@ export function utcToLocal(instant: Date | string, zone: string): string {
 	return `${f.year}-${pad(f.month)}-${pad(f.day)}T${pad(f.hour)}:${pad(f.minute)}`;
 }
 
-/** "UTC+1", "UTC−3:30", "UTC" — the zone's offset at that instant, for labels next to times. */
+/** "UTC+0", "UTC+1", "UTC+5:30", "UTC-1": the zone's offset at that instant, for labels next to times (pages and e-mails alike). */
 export function offsetLabel(instant: Date | string, zone: string): string {
 	const minutes = Math.round(zoneOffsetMs(new Date(instant), zone) / 60_000);
-	if (minutes === 0) return 'UTC';
-	const sign = minutes > 0 ? '+' : '−';
 	const abs = Math.abs(minutes);
-	return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${pad(abs % 60)}` : ''}`;
+	return `UTC${minutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${abs % 60 ? `:${pad(abs % 60)}` : ''}`;
 }
 
 const displayFormats = new Map<string, Intl.DateTimeFormat>();

@@ -7,7 +7,7 @@
  */
 import { m } from './paraglide/messages.js';
 import { cached } from './time.ts';
-import { utcToLocal, zoneOffsetMs } from '../../../server/modules/events/time-zones.ts';
+import { offsetLabel, utcToLocal } from '../../../server/modules/events/time-zones.ts';
 
 type Locale = 'fr' | 'en';
 
@@ -57,13 +57,8 @@ export function zoneCity(zone: string, locale: string): string {
 	return CITY_NAMES[lang(locale)][last] ?? last.replace(/_/g, ' ');
 }
 
-/** "UTC+0", "UTC+1", "UTC+5:30", "UTC-1": the zone's offset at that instant. */
-export function utcOffset(instant: string | Date, zone: string): string {
-	const minutes = Math.round(zoneOffsetMs(new Date(instant), zone) / 60_000);
-	const abs = Math.abs(minutes);
-	const rest = abs % 60;
-	return `UTC${minutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${rest ? `:${String(rest).padStart(2, '0')}` : ''}`;
-}
+/** The zone's offset at that instant: one spelling for pages and e-mails. */
+export const utcOffset = offsetLabel;
 
 /** A zone as a select shows it: "Dakar (UTC+0)". */
 export function zoneOptionLabel(zone: string, locale: string, at: string | Date = new Date()): string {

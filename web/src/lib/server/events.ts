@@ -6,7 +6,7 @@ import { isAppError, isRateLimited, type FieldErrors } from '$server/lib/errors'
 import { translate } from '$server/lib/i18n';
 import { countryCodes } from '$server/modules/accounts/countries';
 import { eventIdParams } from '$server/modules/events/events.schema';
-import { isValidTimeZone, timeZoneNames, zoneOfCountry } from '$server/modules/events/time-zones';
+import { isValidTimeZone, timeZoneNames, TZ_COOKIE, zoneOfCountry } from '$server/modules/events/time-zones';
 import { eventTimes, zoneOptionLabel } from '$lib/event-time';
 import { countryName } from '$lib/labels';
 import type { FormFailure } from './forms';
@@ -16,9 +16,6 @@ import type { FormFailure } from './forms';
  * the pages print them, the zone select's options, and the form-action half of the event
  * forms (which carry a multi-valued field, the countries, that `runForm` would flatten).
  */
-
-/** Set by the event pages' script from the browser's own zone, for visitors (members have a setting). */
-export const TZ_COOKIE = 'tz';
 
 /** The route's event id, or a 404 (a malformed id is as missing as an unknown one). */
 export function eventIdOf(params: { id: string }): string {

@@ -1,7 +1,7 @@
 import { eventListQuery, type EventListOutput } from '$server/modules/events/events.schema';
 import { isAppError } from '$server/lib/errors';
 import { eventKinds } from '$db/schema/values';
-import { timeLines, TZ_COOKIE, viewerZone } from '$lib/server/events';
+import { timeLines, viewerZone } from '$lib/server/events';
 import { profileOptions } from '$lib/server/options';
 import type { PageServerLoad } from './$types';
 
@@ -10,7 +10,7 @@ import type { PageServerLoad } from './$types';
  * `apres` for the next page) so that a filtered list is a link and the filter form is a
  * plain GET form.
  */
-export const load: PageServerLoad = async ({ locals, url, cookies, setHeaders }) => {
+export const load: PageServerLoad = async ({ locals, url, cookies }) => {
 	const raw: Record<string, unknown> = {
 		periode: url.searchParams.get('periode') || undefined,
 		type: url.searchParams.get('type') || undefined,
@@ -42,7 +42,6 @@ export const load: PageServerLoad = async ({ locals, url, cookies, setHeaders })
 		stale = true;
 		result = await locals.services.events.list(locals.auth, { ...query, apres: null });
 	}
-	if (!locals.auth && cookies.get(TZ_COOKIE)) setHeaders({ 'cache-control': 'private, no-store' });
 
 	// This page's filters without the cursor: the base of the period tabs and next-page links.
 	const filters = new URLSearchParams();

@@ -2,7 +2,7 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { isAppError } from '$server/lib/errors';
 import { translate } from '$server/lib/i18n';
-import { eventIdOf, instantLine, timeLines, TZ_COOKIE, viewerZone } from '$lib/server/events';
+import { eventIdOf, instantLine, timeLines, viewerZone } from '$lib/server/events';
 import { orHttpError } from '$lib/server/load';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,7 +12,7 @@ const done = z.enum(['cree', 'modifie', 'inscrit', 'attente', 'desinscrit', 'ouv
 /** The live room's link shows this long before the start (the room opens at the start). */
 const ROOM_SOON_MS = 60 * 60_000;
 
-export const load: PageServerLoad = async ({ locals, params, url, cookies, setHeaders }) => {
+export const load: PageServerLoad = async ({ locals, params, url, cookies }) => {
 	const id = eventIdOf(params);
 	const locale = locals.locale;
 	const [event, viewer] = await Promise.all([
@@ -20,7 +20,6 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies, setHe
 		viewerZone(locals, cookies)
 	]);
 	// A visitor's page depends on their zone cookie: never replay it to another visitor.
-	if (!locals.auth && cookies.get(TZ_COOKIE)) setHeaders({ 'cache-control': 'private, no-store' });
 
 	const now = Date.now();
 	const starts = Date.parse(event.startsAt);
