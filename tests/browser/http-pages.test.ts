@@ -138,6 +138,17 @@ describe('anonymous page cache', () => {
 		expect(await english.text()).toContain('<html lang="en">');
 	});
 
+	it('keeps one page per visitor time zone, since event times are printed in it', async () => {
+		const events = '/evenements';
+		const dakar = { ...anonymous, cookie: 'tz=Africa%2FDakar' };
+		const paris = { ...anonymous, cookie: 'tz=Europe%2FParis' };
+		await fetch(server.origin + events, { headers: dakar });
+		expect((await fetch(server.origin + events, { headers: dakar })).headers.get('x-palabre-cache')).toBe('hit');
+		const other = await fetch(server.origin + events, { headers: paris });
+		expect(other.headers.get('x-palabre-cache')).toBe('miss');
+		expect(await other.text()).toContain('Paris');
+	});
+
 	it('never serves signed-in members, nor keeps error pages', async () => {
 		const cookie = await demoLogin();
 		await fetch(server.origin + space, { headers: anonymous });
