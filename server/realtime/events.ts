@@ -35,7 +35,10 @@ export interface ServerToClientEvents {
 	'queue:changed': (payload: QueueChange) => void;
 	/* The live room of an event (see RoomMessage…: contract shared by server and web). */
 	/**
-	 * A chat line created or changed (removed, pinned, unpinned): apply by `seq`, replace by id.
+	 * A chat line created or changed (removed, pinned, unpinned): `seq` is the number of this
+	 * change (every number reaches the room; they may arrive out of order: apply in order, see
+	 * web/src/lib/realtime/sequencer.ts); the line, read after commit, may already show a later
+	 * one: replace by id when its `changedSeq` is newer.
 	 * Carries the sender's `clientKey`: its page replaces its pending line on it, ack or not.
 	 */
 	'room:message': (payload: { eventId: string; seq: number; message: RoomMessage }) => void;

@@ -121,9 +121,9 @@ describe('with SMTP_URL', () => {
 		const [pending] = await rowsOf(recipient.id);
 		expect(pending).toMatchObject({ status: 'pending' });
 
-		const [a, b] = await Promise.all([host.services.mail.sendDue(), second.services.mail.sendDue()]);
-		expect(a.sent + b.sent).toBe(1);
-		expect(await host.services.mail.sendDue()).toEqual({ sent: 0, retried: 0, failed: 0 });
+		// (Other files may leave due e-mails in a shared database: only this recipient's are counted.)
+		await Promise.all([host.services.mail.sendDue(), second.services.mail.sendDue()]);
+		await host.services.mail.sendDue();
 
 		const mine = server.received.filter((m) => m.to.includes(recipient.email));
 		expect(mine).toHaveLength(1);
@@ -194,7 +194,7 @@ describe('with SMTP_URL', () => {
 			text: 'Test',
 			topic: 'test'
 		});
-		expect(await mail.sendDue()).toEqual({ sent: 0, retried: 1, failed: 0 });
+		expect((await mail.sendDue()).retried).toBeGreaterThanOrEqual(1);
 		const rows = await t.database.db
 			.select()
 			.from(mailOutbox)

@@ -718,6 +718,24 @@ async function expectEveryClientHoldsTheDatabase(clients: RoomClient[], eventId:
 }
 
 describe('the live room: no loss, no duplicate', () => {
+	it('broadcasts every sequence number once, in order from one process, even when changes to one question race', async () => {
+		const { eventId, people } = await room(8);
+		const [watcher, ...sockets] = await Promise.all([socketOf(people[0]), ...people.map((p) => socketOf(p))]);
+		const start = await watch(watcher!, eventId);
+		const heard: number[] = [];
+		watcher!.on('room:message', (e: { seq: number }) => heard.push(e.seq));
+		watcher!.on('room:question', (e: { seq: number }) => heard.push(e.seq));
+		const { question } = await ok(ask(sockets[0]!, eventId, 'Quelle cotisation pour 2027 ?'));
+		// Eight votes on one question and eight lines at once: each read after commit may show a later vote.
+		await Promise.all(
+			sockets.flatMap((s, i) => [ok(vote(s, eventId, question.id)), ok(send(s, eventId, `Ligne ${i} pendant le vote`))])
+		);
+		const expected = Array.from({ length: 1 + 2 * sockets.length }, (_, i) => start.lastSeq + 1 + i);
+		await until(() => heard.length >= expected.length, 'every broadcast');
+		// Clients would otherwise wait for a number that never comes, or for one sent late.
+		expect(heard).toEqual(expected);
+	});
+
 	it('under concurrent senders and forced disconnects (client- and server-side), every client ends with the database', async () => {
 		const { eventId, people } = await room(4);
 		const clients = people.map((p) => new RoomClient(() => baseUrl, p, eventId));

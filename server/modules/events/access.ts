@@ -1,12 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database, Transaction } from '../../../db/client.ts';
 import { eventPeople, eventRegistrations, events } from '../../../db/schema/index.ts';
-import type { RegistrationStatus } from '../../../db/schema/values.ts';
-import type { Auth } from '../../auth/auth.ts';
-import { NotFoundError } from '../../lib/errors.ts';
+import type { RegistrationStatus, Role } from '../../../db/schema/values.ts';
+import { requireUser, type Auth } from '../../auth/auth.ts';
+import { ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import { spaceAccess } from '../spaces/access.ts';
-import type { SpaceRow } from '../spaces/spaces.repository.ts';
+import type { SpaceRow, SpacesRepository } from '../spaces/spaces.repository.ts';
 import { accessFacts, type SpacesService } from '../spaces/spaces.service.ts';
+import type { EventsRepository } from './events.repository.ts';
 
 export type EventRow = typeof events.$inferSelect;
 
@@ -94,4 +95,38 @@ export async function loadEventContext(
 		canModerate: organiser || moderatesSpace,
 		canEdit: organiser || moderatesSpace
 	};
+}
+
+/** The context of an event the caller may edit (its organisers, the host space's moderators, admins); 403 otherwise. */
+export async function loadEditableContext(
+	db: Database | Transaction,
+	spaces: SpacesService,
+	auth: Auth,
+	eventId: string
+): Promise<EventContext> {
+	requireUser(auth);
+	const ctx = await loadEventContext(db, spaces, auth, eventId);
+	if (!ctx.canEdit) throw new ForbiddenError();
+	return ctx;
+}
+
+/** The spaces the caller reads: id → slug. */
+export async function readableSpaceIds(repo: EventsRepository, auth: Auth): Promise<Map<string, string>> {
+	const rows = await repo.spacesFor(auth?.user.id ?? null);
+	return new Map(rows.filter((row) => spaceAccess.read(auth, row.facts)).map((row) => [row.id, row.slug]));
+}
+
+/** May this member (not the caller) read the space? For the people named on an event and those told of it. */
+export async function memberReadsSpace(
+	spaces: SpacesRepository,
+	spaceId: string,
+	member: { id: string; role: Role },
+	tx?: Database | Transaction
+): Promise<boolean> {
+	const row = await spaces.findById(spaceId, member.id, tx);
+	const auth: Auth = {
+		user: { id: member.id, role: member.role, email: '', displayName: '', locale: 'fr' },
+		session: { id: '', expiresAt: new Date() }
+	};
+	return row !== undefined && spaceAccess.read(auth, accessFacts(row));
 }

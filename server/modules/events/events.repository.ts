@@ -17,6 +17,17 @@ import type { EventRow } from './access.ts';
 
 type Executor = Database | Transaction;
 
+/** What an e-mail or notice to a member needs (and their role, for the access check before telling them). */
+const recipientColumns = {
+	id: users.id,
+	email: users.email,
+	locale: users.locale,
+	displayName: users.displayName,
+	timeZone: users.timeZone,
+	country: users.country,
+	role: users.role
+};
+
 export interface PersonRow {
 	eventId: string;
 	userId: string;
@@ -197,16 +208,7 @@ export class EventsRepository {
 	/** Members registered or waiting, with what an e-mail to them needs. */
 	async registrants(eventId: string, tx: Executor = this.db) {
 		return tx
-			.select({
-				id: users.id,
-				email: users.email,
-				locale: users.locale,
-				displayName: users.displayName,
-				timeZone: users.timeZone,
-				country: users.country,
-				role: users.role,
-				status: eventRegistrations.status
-			})
+			.select({ ...recipientColumns, status: eventRegistrations.status })
 			.from(eventRegistrations)
 			.innerJoin(users, eq(users.id, eventRegistrations.userId))
 			.where(and(eq(eventRegistrations.eventId, eventId), eq(users.status, 'active')));
@@ -215,15 +217,7 @@ export class EventsRepository {
 	async recipients(userIds: string[], tx: Executor = this.db) {
 		if (userIds.length === 0) return [];
 		return tx
-			.select({
-				id: users.id,
-				email: users.email,
-				locale: users.locale,
-				displayName: users.displayName,
-				timeZone: users.timeZone,
-				country: users.country,
-				role: users.role
-			})
+			.select(recipientColumns)
 			.from(users)
 			.where(and(inArray(users.id, userIds), eq(users.status, 'active')));
 	}

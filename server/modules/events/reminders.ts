@@ -9,14 +9,12 @@ import { union } from 'drizzle-orm/pg-core';
 import type { Database } from '../../../db/client.ts';
 import { eventPeople, eventRegistrations, eventReminders, events, notifications, users } from '../../../db/schema/index.ts';
 import type { ReminderKind, Role } from '../../../db/schema/values.ts';
-import type { Auth } from '../../auth/auth.ts';
 import type { RealtimePublisher } from '../../realtime/publisher.ts';
 import type { MailService } from '../mail/mail.service.ts';
 import type { EventNotificationData } from '../mail/templates.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
-import { spaceAccess } from '../spaces/access.ts';
 import type { SpacesRepository } from '../spaces/spaces.repository.ts';
-import { accessFacts } from '../spaces/spaces.service.ts';
+import { memberReadsSpace } from './access.ts';
 import { viewerTimeZone } from './time-zones.ts';
 
 const HOUR = 3_600_000;
@@ -144,13 +142,8 @@ export class EventReminders {
 	}
 
 	/** The same rule as the pages: the space's permission table, for this member as they are now. */
-	private async canRead(c: Candidate): Promise<boolean> {
-		const row = await this.spaces.findById(c.spaceId, c.userId);
-		const auth: Auth = {
-			user: { id: c.userId, role: c.role, email: c.email, displayName: c.displayName, locale: c.locale },
-			session: { id: '', expiresAt: new Date() }
-		};
-		return !!row && spaceAccess.read(auth, accessFacts(row));
+	private canRead(c: Candidate): Promise<boolean> {
+		return memberReadsSpace(this.spaces, c.spaceId, { id: c.userId, role: c.role });
 	}
 
 	/**

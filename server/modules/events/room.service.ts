@@ -173,6 +173,8 @@ export class RoomService {
 	private presenceOf: (spaceId: string, eventId: string) => Promise<RoomPresence> = async () => NOBODY;
 	private draining = false;
 	private readonly inFlight = new Set<Promise<unknown>>();
+	/** Per room, this process's latest broadcast of a numbered change: the next one leaves after it (see inTurn). */
+	private readonly turns = new Map<string, Promise<unknown>>();
 
 	constructor(
 		private db: Database,
@@ -314,11 +316,11 @@ export class RoomService {
 		await this.assertMayWrite(ctx, role, user.id, 'chat');
 		await this.throttle(ctx, role, user.id, 'chat');
 		const bodyHtml = renderMarkdown(data.body);
-		let id: string;
+		let stored: { id: string; seq: number };
 		try {
-			id = await this.db.transaction(async (tx) => {
+			stored = await this.db.transaction(async (tx) => {
 				const seq = await this.repo.nextSeq(tx, data.eventId);
-				return this.repo.insertMessage(tx, {
+				const id = await this.repo.insertMessage(tx, {
 					eventId: data.eventId,
 					seq,
 					changedSeq: seq,
@@ -329,6 +331,7 @@ export class RoomService {
 					clientKey: data.clientKey,
 					pinned: kind === 'announcement'
 				});
+				return { id, seq };
 			});
 		} catch (error) {
 			// The same line sent twice at once: the unique index kept one; the other answers it.
@@ -338,8 +341,7 @@ export class RoomService {
 			}
 			throw error;
 		}
-		const row = (await this.repo.message(data.eventId, id))!;
-		this.broadcastMessage(ctx, row);
+		const row = await this.broadcastMessage(ctx, stored.seq, stored.id);
 		return { message: toRoomMessage(row, user.id), duplicate: false };
 	}
 
@@ -358,11 +360,11 @@ export class RoomService {
 		await this.assertMayWrite(ctx, role, user.id, 'questions');
 		await this.throttle(ctx, role, user.id, 'questions');
 		const bodyHtml = renderMarkdown(data.body);
-		let id: string;
+		let stored: { id: string; seq: number };
 		try {
-			id = await this.db.transaction(async (tx) => {
+			stored = await this.db.transaction(async (tx) => {
 				const seq = await this.repo.nextSeq(tx, data.eventId);
-				return this.repo.insertQuestion(tx, {
+				const id = await this.repo.insertQuestion(tx, {
 					eventId: data.eventId,
 					seq,
 					changedSeq: seq,
@@ -371,6 +373,7 @@ export class RoomService {
 					bodyHtml,
 					clientKey: data.clientKey
 				});
+				return { id, seq };
 			});
 		} catch (error) {
 			if (uniqueViolation(error) === 'event_questions_client_key_idx') {
@@ -379,8 +382,7 @@ export class RoomService {
 			}
 			throw error;
 		}
-		const row = (await this.repo.question(data.eventId, id))!;
-		this.broadcastQuestion(ctx, row);
+		const row = await this.broadcastQuestion(ctx, stored.seq, stored.id);
 		return { question: toRoomQuestion(row, viewer), duplicate: false };
 	}
 
@@ -397,22 +399,20 @@ export class RoomService {
 		const found = await this.repo.question(data.eventId, data.questionId);
 		if (!found || (found.question.hiddenAt && !viewer.moderator)) throw new NotFoundError();
 		await this.assertMayWrite(ctx, role, user.id, 'questions');
-		try {
-			await this.db.transaction(async (tx) => {
-				// The room's lock first (as every change takes it): a double vote waits, then finds the first.
-				const seq = await this.repo.nextSeq(tx, data.eventId);
-				if (!(await this.repo.addVote(tx, data.questionId, user.id))) throw new NothingChanged();
-				await this.repo.updateQuestion(tx, data.eventId, data.questionId, {
-					votes: sql`${eventQuestions.votes} + 1`,
-					changedSeq: seq
-				});
+		const seq = await this.change(async (tx) => {
+			// The room's lock first (as every change takes it): a double vote waits, then finds the first.
+			const seq = await this.repo.nextSeq(tx, data.eventId);
+			if (!(await this.repo.addVote(tx, data.questionId, user.id))) throw new NothingChanged();
+			await this.repo.updateQuestion(tx, data.eventId, data.questionId, {
+				votes: sql`${eventQuestions.votes} + 1`,
+				changedSeq: seq
 			});
-		} catch (error) {
-			if (!(error instanceof NothingChanged)) throw error;
-			return { question: toRoomQuestion((await this.repo.question(data.eventId, data.questionId))!, viewer) };
-		}
-		const row = (await this.repo.question(data.eventId, data.questionId))!;
-		this.broadcastQuestion(ctx, row);
+			return seq;
+		});
+		const row =
+			seq === null
+				? (await this.repo.question(data.eventId, data.questionId))!
+				: await this.broadcastQuestion(ctx, seq, data.questionId);
 		return { question: toRoomQuestion(row, viewer) };
 	}
 
@@ -443,7 +443,7 @@ export class RoomService {
 								set: { pinned: data.action === 'pin_message' },
 								unless: sql`${eventMessages.pinned} <> ${data.action === 'pin_message'} and ${eventMessages.removedAt} is null`
 							};
-				const changed = await this.change(async (tx) => {
+				const seq = await this.change(async (tx) => {
 					const seq = await this.repo.nextSeq(tx, eventId);
 					if (!(await this.repo.updateMessage(tx, eventId, data.messageId, { ...change.set, changedSeq: seq }, change.unless)))
 						throw new NothingChanged();
@@ -455,8 +455,9 @@ export class RoomService {
 						targetLabel: ctx.event.title,
 						before: { body: found.message.body, author: found.author.handle }
 					});
+					return seq;
 				});
-				if (changed) this.broadcastMessage(ctx, (await this.repo.message(eventId, data.messageId))!);
+				if (seq !== null) await this.broadcastMessage(ctx, seq, data.messageId);
 				return { done: true };
 			}
 			case 'answer_question':
@@ -490,7 +491,7 @@ export class RoomService {
 					set = { hiddenAt: null, hiddenBy: null };
 					unless = isNotNull(eventQuestions.hiddenAt);
 				}
-				const changed = await this.change(async (tx) => {
+				const seq = await this.change(async (tx) => {
 					const seq = await this.repo.nextSeq(tx, eventId);
 					if (!(await this.repo.updateQuestion(tx, eventId, data.questionId, { ...set, changedSeq: seq }, unless)))
 						throw new NothingChanged();
@@ -503,8 +504,9 @@ export class RoomService {
 						before: { body: found.question.body, author: found.author.handle },
 						after
 					});
+					return seq;
 				});
-				if (changed) this.broadcastQuestion(ctx, (await this.repo.question(eventId, data.questionId))!);
+				if (seq !== null) await this.broadcastQuestion(ctx, seq, data.questionId);
 				return { done: true };
 			}
 			case 'mute':
@@ -525,6 +527,7 @@ export class RoomService {
 						targetLabel: target.displayName,
 						after: { eventId, event: ctx.event.title }
 					});
+					return true;
 				});
 				if (changed) {
 					this.realtime.emitToUser(data.userId, 'room:you', { eventId, muted });
@@ -601,13 +604,12 @@ export class RoomService {
 		return roomState(event, now);
 	}
 
-	/** Runs a change; false (and nothing written) when it turned out there was nothing to change. */
-	private async change(work: (tx: Parameters<Parameters<Database['transaction']>[0]>[0]) => Promise<void>) {
+	/** Runs a change; null (and nothing written) when it turned out there was nothing to change. */
+	private async change<T>(work: (tx: Parameters<Parameters<Database['transaction']>[0]>[0]) => Promise<T>): Promise<T | null> {
 		try {
-			await this.db.transaction(work);
-			return true;
+			return await this.db.transaction(work);
 		} catch (error) {
-			if (error instanceof NothingChanged) return false;
+			if (error instanceof NothingChanged) return null;
 			throw error;
 		}
 	}
@@ -616,31 +618,60 @@ export class RoomService {
 	 * Broadcasts, after commit. One payload for the whole room, so it carries the sender's
 	 * clientKey (a random id of its device, useless to others): the sender's page replaces its
 	 * pending line as soon as either this or its ack arrives. Hence written as the author reads it.
+	 *
+	 * Each carries the number its transaction took, even when the row read after commit shows
+	 * a later change (two votes at once): every number reaches the room, so clients see no gap
+	 * to catch up on; they apply the item by its own changedSeq.
 	 */
 
-	private broadcastMessage(ctx: EventContext, row: MessageRow) {
-		const target = { spaceId: ctx.event.spaceId, eventId: ctx.event.id };
-		this.realtime.emitToEventRoom(target, 'room:message', {
-			eventId: ctx.event.id,
-			seq: row.message.changedSeq,
-			message: toRoomMessage(row, row.message.authorId)
+	/**
+	 * Reads a changed row after commit and broadcasts it once this process's earlier changes
+	 * of the same room have been. Commits resolve in sequence order (the room's row lock is
+	 * held until commit) but the reads after them finish in any order: unqueued, a process
+	 * would send 12 before 11 and its clients would wait for 11. Numbers of other processes
+	 * are not waited for (clients reorder what crosses Redis).
+	 */
+	private inTurn<T>(eventId: string, read: Promise<T | undefined>, emit: (row: T) => void): Promise<T> {
+		const turn = Promise.all([this.turns.get(eventId), read]).then(([, row]) => {
+			emit(row!);
+			return row!;
 		});
+		const settled = turn.catch(() => {});
+		this.turns.set(eventId, settled);
+		void settled.then(() => {
+			if (this.turns.get(eventId) === settled) this.turns.delete(eventId);
+		});
+		return turn;
+	}
+
+	private broadcastMessage(ctx: EventContext, seq: number, messageId: string): Promise<MessageRow> {
+		const eventId = ctx.event.id;
+		return this.inTurn(eventId, this.repo.message(eventId, messageId), (row) =>
+			this.realtime.emitToEventRoom({ spaceId: ctx.event.spaceId, eventId }, 'room:message', {
+				eventId,
+				seq,
+				message: toRoomMessage(row, row.message.authorId)
+			})
+		);
 	}
 
 	/** A hidden question reaches the moderators with its text, everyone else as a stub. */
-	private broadcastQuestion(ctx: EventContext, row: QuestionRow) {
-		const target = { spaceId: ctx.event.spaceId, eventId: ctx.event.id };
-		const payload = (moderator: boolean) => ({
-			eventId: ctx.event.id,
-			seq: row.question.changedSeq,
-			question: toRoomQuestion(row, { id: row.question.authorId, moderator })
+	private broadcastQuestion(ctx: EventContext, seq: number, questionId: string): Promise<QuestionRow> {
+		const eventId = ctx.event.id;
+		return this.inTurn(eventId, this.repo.question(eventId, questionId), (row) => {
+			const target = { spaceId: ctx.event.spaceId, eventId };
+			const payload = (moderator: boolean) => ({
+				eventId,
+				seq,
+				question: toRoomQuestion(row, { id: row.question.authorId, moderator })
+			});
+			if (row.question.hiddenAt) {
+				this.realtime.emitToEventRoom({ ...target, audience: 'moderators' }, 'room:question', payload(true));
+				this.realtime.emitToEventRoom({ ...target, audience: 'others' }, 'room:question', payload(false));
+			} else {
+				this.realtime.emitToEventRoom(target, 'room:question', payload(false));
+			}
 		});
-		if (row.question.hiddenAt) {
-			this.realtime.emitToEventRoom({ ...target, audience: 'moderators' }, 'room:question', payload(true));
-			this.realtime.emitToEventRoom({ ...target, audience: 'others' }, 'room:question', payload(false));
-		} else {
-			this.realtime.emitToEventRoom(target, 'room:question', payload(false));
-		}
 	}
 
 	private broadcastState(ctx: EventContext, event: EventRow) {

@@ -1,4 +1,4 @@
-import type { OrganisationType, Role, SpaceMemberRole, SpaceVisibility, ThreadKind } from '$db/schema/values';
+import type { OrganisationType, Role, SpaceMemberRole, SpaceVisibility } from '$db/schema/values';
 import { m } from '$lib/paraglide/messages';
 import { cached } from '$lib/time';
 
@@ -65,11 +65,7 @@ export const visibilityHint: Record<SpaceVisibility, () => string> = {
 	private: m.visibility_private_hint
 };
 
-export const threadKindLabel: Record<ThreadKind, () => string> = {
-	discussion: m.thread_kind_discussion,
-	question: m.thread_kind_question,
-	announcement: m.thread_kind_announcement
-};
+export { threadKindLabel } from './thread-labels.ts';
 
 export const spaceRoleLabel: Record<SpaceMemberRole, () => string> = {
 	member: m.space_role_member,

@@ -1,6 +1,7 @@
 import type { RoomMessage, RoomPresence, RoomQuestion, RoomState, RoomWatchResult } from '$server/realtime/events';
 import { m } from '$lib/paraglide/messages';
 import type { PalabreSocket } from './client';
+import { Sequencer } from './sequencer';
 
 /*
  * The live room of an event, kept current by the page's socket. Every stored change of the
@@ -8,7 +9,8 @@ import type { PalabreSocket } from './client';
  * and, at each (re)connection, watches again `since` it (our socket client never resumes a
  * session, so every connect is a catch-up). A change is applied once: each line and
  * question keeps the sequence number of its latest change, and anything at or below it is
- * a duplicate. A skipped number means a change was missed: watch again.
+ * a duplicate. Broadcasts may arrive out of order: the sequencer applies them in order and
+ * watches again only when a skipped number is still missing after a grace period.
  *
  * Chat lines go through an outbox kept in localStorage (per event and member) with their
  * idempotency key: typed offline, they wait ("en attente") and leave in order at the next
@@ -76,13 +78,11 @@ export class RoomLive {
 	connected = $state(false);
 	/** Until when (epoch ms) slow mode holds the next line back. */
 	slowUntil = $state(0);
-	lastSeq = 0;
 
 	#eventId = '';
 	#userId: string | null = null;
-	/** Sequence number of the latest change applied to each line (`m…`) and question (`q…`); bookkeeping only. */
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- never read by the template
-	#changed = new Map<string, number>();
+	/** Order of the room's changes; the latest applied to each line (`m…`) and question (`q…`). */
+	#seq = new Sequencer(() => this.#watch());
 	#socket: PalabreSocket | null = null;
 	#flushing = false;
 	/** Whether this event's outbox was read from storage (in the browser, after hydration). */
@@ -120,11 +120,10 @@ export class RoomLive {
 
 	/** Takes a watch answer (load data or socket): the whole room when `reset`, else the changes it lists. */
 	#take(result: RoomWatchResult, reset: boolean) {
-		if (reset || result.reset) {
+		reset ||= result.reset;
+		if (reset) {
 			this.messages = [];
 			this.questions = [];
-			this.#changed.clear();
-			this.lastSeq = 0;
 		}
 		// The role first: it decides whether hidden questions stay.
 		this.role = result.me.role;
@@ -133,21 +132,15 @@ export class RoomLive {
 		this.votes = result.me.votes;
 		this.state = result.state;
 		this.presence = result.presence;
-		for (const message of result.messages) this.#applyMessage(message);
-		for (const question of result.questions) this.#applyQuestion(question);
-		if (result.lastSeq > this.lastSeq || reset || result.reset) this.lastSeq = result.lastSeq;
-	}
-
-	#fresh(key: string, changedSeq: number): boolean {
-		const known = this.#changed.get(key);
-		if (known !== undefined && changedSeq <= known) return false;
-		this.#changed.set(key, changedSeq);
-		return true;
+		this.#seq.answered(result.lastSeq, reset, () => {
+			for (const message of result.messages) this.#applyMessage(message);
+			for (const question of result.questions) this.#applyQuestion(question);
+		});
 	}
 
 	/** Applies one line (new or changed); returns whether it was new to this page. */
 	#applyMessage(message: RoomMessage): boolean {
-		if (!this.#fresh(`m${message.id}`, message.changedSeq)) return false;
+		if (!this.#seq.fresh(`m${message.id}`, message.changedSeq)) return false;
 		const index = this.messages.findIndex((l) => l.id === message.id);
 		if (index >= 0) {
 			this.messages[index] = message;
@@ -170,7 +163,7 @@ export class RoomLive {
 	}
 
 	#applyQuestion(question: RoomQuestion) {
-		if (!this.#fresh(`q${question.id}`, question.changedSeq)) return;
+		if (!this.#seq.fresh(`q${question.id}`, question.changedSeq)) return;
 		const index = this.questions.findIndex((q) => q.id === question.id);
 		// Hidden questions reach others without their text: they leave the list.
 		const shown = !question.hidden || this.moderator;
@@ -191,22 +184,12 @@ export class RoomLive {
 	}
 
 	#message = (payload: { eventId: string; seq: number; message: RoomMessage }) => {
-		if (payload.eventId !== this.#eventId) return;
-		this.#sequenced(payload.seq);
-		this.#applyMessage(payload.message);
+		if (payload.eventId === this.#eventId) this.#seq.push(payload.seq, () => this.#applyMessage(payload.message));
 	};
 
 	#question = (payload: { eventId: string; seq: number; question: RoomQuestion }) => {
-		if (payload.eventId !== this.#eventId) return;
-		this.#sequenced(payload.seq);
-		this.#applyQuestion(payload.question);
+		if (payload.eventId === this.#eventId) this.#seq.push(payload.seq, () => this.#applyQuestion(payload.question));
 	};
-
-	/** A skipped sequence number means a change was missed (sent while joining, or lost): catch up from the last one held. */
-	#sequenced(seq: number) {
-		if (seq > this.lastSeq + 1) this.#watch();
-		if (seq > this.lastSeq) this.lastSeq = seq;
-	}
 
 	#state = (payload: { eventId: string; state: RoomState }) => {
 		if (payload.eventId === this.#eventId) this.state = payload.state;
@@ -231,9 +214,11 @@ export class RoomLive {
 		const socket = this.#socket;
 		if (!socket) return;
 		const eventId = this.#eventId;
-		socket.emit('room:watch', { eventId, since: this.lastSeq }, (answer) => {
+		socket.emit('room:watch', { eventId, since: this.#seq.since }, (answer) => {
 			if (eventId !== this.#eventId) return;
+			// A refusal still ends this catch-up: a gap still open asks again after its grace period.
 			if (answer.ok) this.#take(answer.data, false);
+			else this.#seq.answered();
 			void this.#flush();
 		});
 	};
@@ -253,7 +238,7 @@ export class RoomLive {
 		this.#abandon?.();
 	};
 
-	/** Listens on the page's socket; every (re)connection watches again from `lastSeq`. */
+	/** Listens on the page's socket; every (re)connection watches again from the last sequence number held. */
 	connect(socket: PalabreSocket): () => void {
 		this.restore();
 		this.#socket = socket;

@@ -1,6 +1,7 @@
 import type { PostEvent, ThreadWatchResult } from '$server/realtime/events';
 import { m } from '$lib/paraglide/messages';
 import type { PalabreSocket } from './client';
+import { Sequencer } from './sequencer';
 
 /** A post as the thread page holds it (see $lib/server/threads.ts, which builds it). */
 export interface LivePost {
@@ -44,8 +45,9 @@ type IncomingPost = Omit<LivePost, 'can' | 'votedUseful' | 'moderationNote'> &
 /**
  * One thread, kept current by socket events. Seeded from the page's load data, it merges
  * every post change by id, applies each change once (a post's `seq` only grows, so an event
- * at or below the known one is a duplicate or stale) and tracks the thread's last sequence
- * number, from which each (re)connection catches up: no gap, no duplicate.
+ * at or below the known one is a duplicate or stale) and in order (see Sequencer), and tracks
+ * the thread's last sequence number, from which each (re)connection catches up: no gap, no
+ * duplicate.
  */
 export class ThreadLive {
 	posts = $state<LivePost[]>([]);
@@ -58,12 +60,10 @@ export class ThreadLive {
 	acceptedPostId = $state<string | null>(null);
 	/** Posts in the thread, new replies included. */
 	postCount = $state(0);
-	lastSeq = 0;
 
 	#seed!: ThreadSeed;
-	/** Highest sequence number applied to each post, shown or not (bookkeeping, not rendered). */
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- never read by the template
-	#seqs = new Map<string, number>();
+	/** Order of the thread's changes; the highest sequence number applied to each post, shown or not. */
+	#seq = new Sequencer(() => this.#watch());
 	#firstShown = 1;
 	#socket: PalabreSocket | null = null;
 
@@ -75,11 +75,11 @@ export class ThreadLive {
 	seed(seed: ThreadSeed) {
 		this.#seed = seed;
 		this.posts = seed.posts.map((p) => ({ ...p, author: { ...p.author }, can: { ...p.can } }));
-		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- never read by the template
-		this.#seqs = new Map(seed.posts.map((p) => [p.id, p.seq]));
+		this.#seq.answered(seed.lastSeq, true, () => {
+			for (const p of seed.posts) this.#seq.fresh(p.id, p.seq);
+		});
 		this.postCount = seed.postCount;
 		this.#firstShown = seed.posts[0]?.number ?? 1;
-		this.lastSeq = seed.lastSeq;
 		this.acceptedPostId = seed.acceptedPostId;
 		this.unseen = [];
 		// Load data may be older than what the socket already said: ask for the difference.
@@ -118,10 +118,7 @@ export class ThreadLive {
 
 	/** Applies one change of a post; returns whether it was new to this page. */
 	apply(post: IncomingPost, seq: number): boolean {
-		if (seq > this.lastSeq) this.lastSeq = seq;
-		const known = this.#seqs.get(post.id);
-		if (known !== undefined && seq <= known) return false;
-		this.#seqs.set(post.id, seq);
+		if (!this.#seq.fresh(post.id, seq)) return false;
 		const index = this.posts.findIndex((p) => p.id === post.id);
 		if (!this.#visible(post)) {
 			// Hidden or sent back to review since: it leaves the page.
@@ -192,10 +189,12 @@ export class ThreadLive {
 	};
 
 	#event = (payload: PostEvent) => {
-		if (payload.threadId !== this.threadId) return;
-		// A sequence number skipped means a change was missed (it happened while joining): catch up.
-		if (payload.seq > this.lastSeq + 1) this.#watch();
-		this.apply(payload.post, payload.seq);
+		if (payload.threadId === this.threadId) this.#seq.push(payload.seq, () => this.apply(payload.post, payload.seq));
+	};
+
+	/** A moderator's change to the thread takes a number too (ThreadModerationNotices shows it). */
+	#moderated = (payload: { threadId: string; seq: number }) => {
+		if (payload.threadId === this.threadId) this.#seq.push(payload.seq);
 	};
 
 	#presence = (payload: { threadId: string; readers: number }) => {
@@ -207,22 +206,26 @@ export class ThreadLive {
 		const socket = this.#socket;
 		if (!socket) return;
 		const threadId = this.threadId;
-		socket.emit('thread:watch', { threadId, since: this.lastSeq }, (answer) => {
-			if (!answer.ok || threadId !== this.threadId) return;
+		socket.emit('thread:watch', { threadId, since: this.#seq.since }, (answer) => {
+			if (threadId !== this.threadId) return;
+			// A refusal still ends this catch-up: a gap still open asks again after its grace period.
+			if (!answer.ok) return this.#seq.answered();
 			const result: ThreadWatchResult = answer.data;
-			for (const post of result.posts) this.apply(post, post.seq);
-			if (result.lastSeq > this.lastSeq) this.lastSeq = result.lastSeq;
+			this.#seq.answered(result.lastSeq, false, () => {
+				for (const post of result.posts) this.apply(post, post.seq);
+			});
 			this.readers = result.readers;
 		});
 	};
 
-	/** Listens on the page's socket; every (re)connection watches again from `lastSeq`. */
+	/** Listens on the page's socket; every (re)connection watches again from the last sequence number held. */
 	connect(socket: PalabreSocket): () => void {
 		this.#socket = socket;
 		const events = ['post:created', 'post:updated', 'post:deleted', 'post:voted'] as const;
 		socket.on('connect', this.#watch);
 		for (const event of events) socket.on(event, this.#event);
 		socket.on('thread:accepted', this.#accepted);
+		socket.on('thread:moderated', this.#moderated);
 		socket.on('presence:count', this.#presence);
 		if (socket.connected) this.#watch();
 		const threadId = this.threadId;
@@ -230,6 +233,7 @@ export class ThreadLive {
 			socket.off('connect', this.#watch);
 			for (const event of events) socket.off(event, this.#event);
 			socket.off('thread:accepted', this.#accepted);
+			socket.off('thread:moderated', this.#moderated);
 			socket.off('presence:count', this.#presence);
 			if (socket.connected) socket.emit('thread:unwatch', { threadId });
 			if (this.#socket === socket) this.#socket = null;
