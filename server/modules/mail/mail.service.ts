@@ -104,6 +104,9 @@ export class MailService {
 		const mails = Array.isArray(mail) ? mail : [mail];
 		if (mails.length === 0) return;
 		const status: MailStatus = this.delivers ? 'pending' : 'local';
+		// Due from this process's clock, the one `sendDue` compares with: the database's now()
+		// has microseconds, and a row stamped 0.9 ms "later" would wait for the next run.
+		const nextAttemptAt = new Date();
 		await tx.insert(mailOutbox).values(
 			mails.map((m) => ({
 				userId: m.userId,
@@ -112,7 +115,8 @@ export class MailService {
 				subject: m.subject.replace(/[\r\n]+/g, ' '),
 				textBody: m.text,
 				topic: m.topic,
-				status
+				status,
+				nextAttemptAt
 			}))
 		);
 	}
