@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError, NotFoundError } from '../../lib/errors.ts';
 import { errorResponses } from '../../lib/openapi.ts';
 import type { Services } from '../../services.ts';
-import { filenameOf } from '../experiences/attachments.routes.ts';
+import { filenameOf, sendStoredFile } from '../experiences/attachments.routes.ts';
 import { MAX_ATTACHMENT_BYTES } from '../experiences/attachments.schema.ts';
 import { AttachmentTooLargeError, contentDisposition } from '../experiences/attachments.service.ts';
 import {
@@ -221,14 +221,7 @@ export function eventsRoutes({ events }: Services) {
 			},
 			handler: async (request, reply) => {
 				const file = await events.openDocument(request.auth, request.params.id, request.params.documentId);
-				reply
-					.header('Content-Type', file.mimeType)
-					.header('Content-Length', String(file.size))
-					.header('Content-Disposition', contentDisposition(file.filename))
-					.header('X-Content-Type-Options', 'nosniff')
-					.header('ETag', `"${file.sha256}"`)
-					.header('Cache-Control', 'private, no-store');
-				return reply.send(file.stream as never);
+				return sendStoredFile(reply, file, false);
 			}
 		});
 

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, ValidationError } from '../../lib/errors.ts';
@@ -32,6 +32,23 @@ export function filenameOf(query: string | undefined, header: string | string[] 
  * (`Content-Type: application/octet-stream`, at most 10 MB), parsed only in this
  * encapsulated plugin; the web form goes through SvelteKit, which parses multipart itself.
  */
+/** A stored file as a download: never shown inline, type as detected at upload, cacheable only when `cacheable`. */
+export function sendStoredFile(
+	reply: FastifyReply,
+	file: { mimeType: string; size: number; filename: string; sha256: string; stream: unknown },
+	cacheable: boolean
+) {
+	reply
+		.header('Content-Type', file.mimeType)
+		.header('Content-Length', String(file.size))
+		.header('Content-Disposition', contentDisposition(file.filename))
+		.header('X-Content-Type-Options', 'nosniff')
+		.header('ETag', `"${file.sha256}"`)
+		.header('Cache-Control', cacheable ? 'private, max-age=3600' : 'private, no-store');
+	// The bytes as a stream: 200 has no schema (nothing to serialize), hence the cast.
+	return reply.send(file.stream as never);
+}
+
 export function attachmentsRoutes({ attachments }: Services) {
 	return async function routes(fastify: FastifyInstance) {
 		fastify.addContentTypeParser(
@@ -86,16 +103,8 @@ export function attachmentsRoutes({ attachments }: Services) {
 			},
 			handler: async (request, reply) => {
 				const file = await attachments.open(request.auth, request.params.id);
-				reply
-					.header('Content-Type', file.mimeType)
-					.header('Content-Length', String(file.size))
-					.header('Content-Disposition', contentDisposition(file.filename))
-					.header('X-Content-Type-Options', 'nosniff')
-					.header('ETag', `"${file.sha256}"`)
-					// Files of a fiche never published stay out of every cache.
-					.header('Cache-Control', file.published ? 'private, max-age=3600' : 'private, no-store');
-				// The bytes as a stream: 200 has no schema (nothing to serialize), hence the cast.
-				return reply.send(file.stream as never);
+				// Files of a fiche never published stay out of every cache.
+				return sendStoredFile(reply, file, file.published);
 			}
 		});
 
