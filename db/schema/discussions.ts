@@ -116,6 +116,8 @@ export const threads = pgTable(
 		deletedBy: uuid('deleted_by').references(() => users.id),
 		/** Locked: nobody but moderators replies. */
 		lockedAt: timestamptz('locked_at'),
+		/** Why, as the moderator wrote it: shown to every reader of a locked thread. */
+		lockReason: text('lock_reason'),
 		/** Pinned threads head their space's list. */
 		pinnedAt: timestamptz('pinned_at'),
 		/** Closed with a synthesis: the moderator post shown at the top (DOMAIN.md, capitalisation). */

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, notifications, posts, spaces, threadReads } from '../../db/schema/index.ts';
+import { auditLog, notifications, posts, spaces, threadReads, threads } from '../../db/schema/index.ts';
 import type { ThreadModeratedEvent, ThreadWatchResult } from '../../server/realtime/events.ts';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../helpers/app.ts';
 import { createSpace, createThread, createUser, reply, type TestUser } from '../helpers/factories.ts';
@@ -219,8 +219,16 @@ describe('effects', () => {
 		expect(page.thread).toMatchObject({ locked: true, closed: false });
 		const notices = (await get(`/api/v1/moderation/threads/${threadId}`, people.member.cookie)).json();
 		expect(notices).toMatchObject({ locked: true, lockReason: 'Le débat dérape' });
+		const lockReason = async () =>
+			(await t.database.db.select({ r: threads.lockReason }).from(threads).where(eq(threads.id, threadId)))[0]!.r;
+		// Kept on the thread itself, not looked up in the audit log.
+		expect(await lockReason()).toBe('Le débat dérape');
 		expect((await act(threadId, 'unlock', people.spaceModerator, {})).statusCode).toBe(200);
+		expect(await lockReason()).toBeNull();
 		expect((await reply(t, people.member, threadId)).statusCode).toBe(201);
+		// The reason goes with the lock: an unlocked thread shows none.
+		const after = (await get(`/api/v1/moderation/threads/${threadId}`, people.member.cookie)).json();
+		expect(after).toMatchObject({ locked: false, lockReason: null });
 	});
 
 	it('slow mode makes a member wait between two replies, not a moderator', async () => {

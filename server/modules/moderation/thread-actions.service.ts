@@ -169,7 +169,7 @@ export class ThreadActionsService {
 			action: 'lock',
 			reason,
 			applies: (t) => t.lockedAt === null,
-			values: (_t, now) => ({ lockedAt: now }),
+			values: (_t, now) => ({ lockedAt: now, lockReason: reason }),
 			before: () => ({ locked: false }),
 			after: () => ({ locked: true }),
 			listed: true
@@ -181,7 +181,7 @@ export class ThreadActionsService {
 			action: 'unlock',
 			reason,
 			applies: (t) => t.lockedAt !== null,
-			values: () => ({ lockedAt: null }),
+			values: () => ({ lockedAt: null, lockReason: null }),
 			before: () => ({ locked: true }),
 			after: () => ({ locked: false }),
 			listed: true
@@ -421,9 +421,9 @@ export class ThreadActionsService {
 	}
 
 	/**
-	 * What the thread page shows about moderation: the state, the lock's reason (kept in the
-	 * audit log, read here for everyone who reads the thread), the featured synthesis, and
-	 * for moderators why it was deleted.
+	 * What the thread page shows about moderation: the state, the lock's reason (on the
+	 * thread, for everyone who reads it), the featured synthesis, and for moderators why it
+	 * was deleted (from the audit log, which only they read).
 	 */
 	async notices(auth: Auth, threadId: string): Promise<ThreadModerationNotices> {
 		const ctx = await this.threads.context(auth, threadId);
@@ -446,7 +446,7 @@ export class ThreadActionsService {
 		}
 		return {
 			...state,
-			lockReason: state.locked ? await this.latestReason(threadId, 'thread.lock') : null,
+			lockReason: state.locked ? t.lockReason : null,
 			deleteReason: state.deleted && moderator ? await this.latestReason(threadId, 'thread.delete') : null,
 			synthesis
 		};
