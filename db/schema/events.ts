@@ -15,6 +15,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { users } from './accounts.ts';
 import { spaces } from './discussions.ts';
+import { storedFileColumns } from './experiences.ts';
 import { eventKinds, eventPersonRoles, mailStatuses, registrationStatuses, reminderKinds, roomMessageKinds } from './values.ts';
 
 export const eventKindEnum = pgEnum('event_kind', eventKinds);
@@ -260,13 +261,7 @@ export const eventDocuments = pgTable(
 		eventId: uuid('event_id')
 			.notNull()
 			.references(() => events.id, { onDelete: 'cascade' }),
-		storageKey: text('storage_key').notNull(),
-		filename: text('filename').notNull(),
-		mimeType: text('mime_type').notNull(),
-		size: integer('size').notNull(),
-		sha256: text('sha256').notNull(),
-		uploadedBy: uuid('uploaded_by').references(() => users.id),
-		createdAt: timestamptz('created_at').notNull().defaultNow()
+		...storedFileColumns()
 	},
 	(t) => [index('event_documents_event_idx').on(t.eventId)]
 );

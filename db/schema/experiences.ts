@@ -120,6 +120,25 @@ export const experienceVersions = pgTable(
 );
 
 /**
+ * The columns of a file kept behind the storage interface (`storageKey` is the backend's
+ * name for the bytes): fiche attachments and event documents alike. A function, so that
+ * each table gets its own column builders.
+ */
+export function storedFileColumns() {
+	return {
+		storageKey: text('storage_key').notNull(),
+		/** The name the uploader gave, cleaned; sent back in Content-Disposition, safely encoded. */
+		filename: text('filename').notNull(),
+		/** Detected from the bytes, never taken from the client. */
+		mimeType: text('mime_type').notNull(),
+		size: integer('size').notNull(),
+		sha256: text('sha256').notNull(),
+		uploadedBy: uuid('uploaded_by').references(() => users.id),
+		createdAt: timestamptz('created_at').notNull().defaultNow()
+	};
+}
+
+/**
  * Files attached to a fiche, stored behind one storage interface (a folder under DATA_DIR
  * by default; `storageKey` is the backend's name for the bytes). Served only to those who
  * may read the fiche.
@@ -131,15 +150,7 @@ export const experienceAttachments = pgTable(
 		experienceId: uuid('experience_id')
 			.notNull()
 			.references(() => experiences.id, { onDelete: 'cascade' }),
-		storageKey: text('storage_key').notNull(),
-		/** The name the uploader gave, cleaned; sent back in Content-Disposition, safely encoded. */
-		filename: text('filename').notNull(),
-		/** Detected from the bytes, never taken from the client. */
-		mimeType: text('mime_type').notNull(),
-		size: integer('size').notNull(),
-		sha256: text('sha256').notNull(),
-		uploadedBy: uuid('uploaded_by').references(() => users.id),
-		createdAt: timestamptz('created_at').notNull().defaultNow()
+		...storedFileColumns()
 	},
 	(t) => [index('experience_attachments_experience_idx').on(t.experienceId)]
 );
